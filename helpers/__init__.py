@@ -1,0 +1,18 @@
+"""helpers: the small library shared by every notebook of the course.
+
+Modules, one responsibility each:
+
+- ``mnist``        load the real MNIST digits, verified, downloading them if needed
+- ``activations``  step, sigmoid, ReLU and softmax, with their derivatives
+- ``losses``       the quadratic (MSE) and cross-entropy costs
+- ``network``      a layered network: forward pass and backprop for a whole mini-batch
+- ``reference``    the same backprop one example at a time (the "why vectorise" baseline)
+- ``train``        the training loop, its history, and ``python -m helpers.train``
+- ``gradcheck``    centred finite differences and relative errors
+- ``plots``        digits, curves, confusion matrices
+- ``widgets``      the slider panel used by the notebooks
+
+Conventions everywhere: a batch is a matrix of rows, ``X: (N, 784)``; weights are
+``W: (n_in, n_out)`` and biases ``b: (n_out,)``; ``y`` holds integer labels ``(N,)`` and
+``Y`` their one-hot rows ``(N, 10)``.
+"""

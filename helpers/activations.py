@@ -1,0 +1,120 @@
+"""Activation functions and how backprop passes through them.
+
+Every activation maps pre-activations ``Z: (N, n)`` to activations ``A: (N, n)``.
+Its ``backward(Z, A, dA)`` turns the gradient of the loss with respect to ``A``
+into the gradient with respect to ``Z`` (the "delta" of Nielsen's book):
+
+- elementwise activations (step, sigmoid, ReLU, identity): ``dZ = dA * f'(Z)``;
+- softmax and the row-normalised sigmoid mix the units of a row, so ``dZ`` is
+  the row's Jacobian applied to ``dA`` (derived in notebooks 03 and 04).
+
+All of them are numerically stable: no overflow for any finite input, in float32
+as in float64.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def step(Z):
+    """Return the perceptron's output: 1 where ``Z > 0``, else 0 (same shape and dtype)."""
+    return (Z > 0).astype(Z.dtype)
+
+
+def sigmoid(Z):
+    """Return 1 / (1 + exp(-Z)), computed as (1 + tanh(Z/2)) / 2, which never overflows."""
+    S = np.tanh(0.5 * Z)
+    S += 1.0                      # in place: no more temporaries than needed
+    S *= 0.5
+    return S
+
+
+def sigmoid_prime(Z):
+    """Return the derivative of the sigmoid, sigma(Z) * (1 - sigma(Z))."""
+    s = sigmoid(Z)
+    return s * (1.0 - s)
+
+
+def relu(Z):
+    """Return max(Z, 0)."""
+    return np.maximum(Z, 0)
+
+
+def softmax(Z):
+    """Return the row-wise softmax of ``Z: (N, K)``; each row of the result sums to 1.
+
+    Subtracting the row maximum first changes nothing mathematically (the factor
+    exp(-max) cancels) but keeps every exponent <= 0, so nothing overflows.
+    """
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def normalized_sigmoid(Z):
+    """Return sigmoid(Z) divided by its row sum, so each row of ``(N, K)`` sums to 1."""
+    S = sigmoid(Z)
+    return S / S.sum(axis=1, keepdims=True)
+
+
+def _step_backward(Z, A, dA):
+    return np.zeros_like(dA)  # the step is flat wherever it is differentiable
+
+
+def _sigmoid_backward(Z, A, dA):
+    return dA * A * (1.0 - A)  # sigma' = sigma (1 - sigma), and A = sigma(Z)
+
+
+def _relu_backward(Z, A, dA):
+    return dA * (Z > 0)  # the mask: gradient flows only through units that fired
+
+
+def _identity_backward(Z, A, dA):
+    return dA
+
+
+def _softmax_backward(Z, A, dA):
+    # dA_i/dZ_k = A_i (delta_ik - A_k), so dZ_k = A_k (dA_k - sum_i dA_i A_i)
+    return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+
+
+def _normalized_sigmoid_backward(Z, A, dA):
+    # A_i = s_i / S with s = sigmoid(Z), S = sum_j s_j:
+    # dA_i/ds_k = (delta_ik - A_i) / S, then ds_k/dZ_k = s_k (1 - s_k).
+    s = sigmoid(Z)
+    dS = (dA - (dA * A).sum(axis=1, keepdims=True)) / s.sum(axis=1, keepdims=True)
+    return dS * s * (1.0 - s)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function with its backward pass ``backward(Z, A, dA) -> dZ``."""
+
+    name: str
+    forward: Callable
+    backward: Callable
+
+    def __call__(self, Z):
+        return self.forward(Z)
+
+
+ACTIVATIONS = {
+    a.name: a
+    for a in [
+        Activation("step", step, _step_backward),
+        Activation("sigmoid", sigmoid, _sigmoid_backward),
+        Activation("relu", relu, _relu_backward),
+        Activation("identity", lambda Z: Z, _identity_backward),
+        Activation("softmax", softmax, _softmax_backward),
+        Activation("normalized_sigmoid", normalized_sigmoid, _normalized_sigmoid_backward),
+    ]
+}
+
+
+def get(name):
+    """Return the ``Activation`` called ``name`` (a ValueError lists the known names)."""
+    if isinstance(name, Activation):
+        return name
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation {name!r} is unknown; choose one of {sorted(ACTIVATIONS)}")
+    return ACTIVATIONS[name]

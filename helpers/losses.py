@@ -1,0 +1,43 @@
+"""The two costs of the course, averaged over a mini-batch.
+
+Both take the output layer's pre-activations ``Z: (N, K)``, its activations
+``A: (N, K)`` and one-hot targets ``Y: (N, K)``, and return ``(loss, dZ)``: the mean
+cost over the ``N`` rows and its gradient with respect to ``Z``.
+
+- ``mse``: Nielsen's quadratic cost, C = 1/(2N) * sum_n ||a_n - y_n||^2, with any
+  output activation (the gradient goes back through that activation).
+- ``cross_entropy``: C = -1/N * sum_n log a_n[y_n] for a softmax output; the loss
+  is computed from ``Z`` with log-sum-exp, so it is finite even where a
+  probability underflows to 0, and dZ = (A - Y) / N (derived in notebook 04).
+"""
+import numpy as np
+
+
+def mse(Z, A, Y, activation):
+    """Return the quadratic cost of ``A`` against ``Y`` and its gradient ``dZ``."""
+    N = A.shape[0]
+    diff = A - Y                                       # (N, K)
+    loss = 0.5 * float(np.einsum("ij,ij->", diff, diff)) / N
+    return loss, activation.backward(Z, A, diff / N)
+
+
+def cross_entropy(Z, A, Y, activation):
+    """Return the cross-entropy of a softmax output ``A`` against ``Y`` and ``dZ``."""
+    if activation.name != "softmax":
+        raise ValueError("loss 'cross_entropy' needs the output activation 'softmax', "
+                         f"not {activation.name!r}")
+    N = A.shape[0]
+    m = Z.max(axis=1, keepdims=True)
+    log_sum_exp = m[:, 0] + np.log(np.exp(Z - m).sum(axis=1))      # (N,)
+    loss = float(log_sum_exp.sum() - np.einsum("ij,ij->", Z, Y)) / N
+    return loss, (A - Y) / N
+
+
+LOSSES = {"mse": mse, "cross_entropy": cross_entropy}
+
+
+def get(name):
+    """Return the loss function called ``name`` (a ValueError lists the known names)."""
+    if name not in LOSSES:
+        raise ValueError(f"loss {name!r} is unknown; choose one of {sorted(LOSSES)}")
+    return LOSSES[name]

@@ -1,0 +1,230 @@
+"""A fully connected feed-forward network, trained one mini-batch at a time.
+
+The whole mini-batch goes through the network as one matrix, a row per example::
+
+    A[0] = X                                   # (N, sizes[0])
+    Z[l] = A[l-1] @ W[l] + b[l]                # (N, sizes[l])
+    A[l] = f_l(Z[l])
+
+and backprop runs the chain rule backwards with matrix products (derived in
+notebook 03)::
+
+    dZ[L]   from the loss                      # (N, sizes[L])
+    dW[l]   = A[l-1].T @ dZ[l] + l2 * W[l]     # (sizes[l-1], sizes[l])
+    db[l]   = dZ[l].sum(axis=0)                # (sizes[l],)
+    dZ[l-1] = f'_{l-1}(dZ[l] @ W[l].T)
+
+Here the lists are 0-based: ``W[0]`` joins the input layer to the first hidden layer.
+The input layer has no biases. Labels may be given as integers ``y: (N,)`` or as
+one-hot rows ``Y: (N, K)``.
+"""
+import json
+
+import numpy as np
+
+from . import activations, losses
+
+INITS = {"normal": 1.0, "small": 0.01}
+
+
+def one_hot(y, num_classes, dtype=np.float64):
+    """Return the one-hot rows ``(N, num_classes)`` of integer labels ``y: (N,)``."""
+    y = np.asarray(y)
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"labels y must lie in 0..{num_classes - 1} for {num_classes} "
+                         f"outputs, but they range over {y.min()}..{y.max()}")
+    Y = np.zeros((y.shape[0], num_classes), dtype=dtype)
+    Y[np.arange(y.shape[0]), y] = 1
+    return Y
+
+
+def check_batch(X, num_inputs, name="X"):
+    """Raise a ValueError naming ``name`` unless ``X`` is a non-empty ``(N, num_inputs)`` array."""
+    if X.ndim != 2 or X.shape[1] != num_inputs:
+        raise ValueError(f"{name} must have shape (N, {num_inputs}) to fit the input layer "
+                         f"(sizes[0] = {num_inputs}), but it has shape {X.shape}")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} is empty: it has no rows")
+
+
+class Network:
+    """A layered network of any sizes, e.g. ``Network([784, 30, 10])``.
+
+    sizes: the number of units per layer, input first.
+    activation: the hidden layers' activation ("sigmoid", "relu", ...), or a list
+        with one name per hidden layer.
+    output: the output layer's activation ("sigmoid", "softmax",
+        "normalized_sigmoid", "identity").
+    loss: "mse" (the quadratic cost) or "cross_entropy" (needs a softmax output).
+    init: how weights are drawn: "normal" (N(0, 1), Nielsen's chapter 1),
+        "small" (0.01 N(0, 1)), "xavier" (N(0, 1) / sqrt(n_in)), "he"
+        (N(0, 1) sqrt(2 / n_in)), or a number s for s N(0, 1).
+    bias_init: None draws biases like the weights of their layer; a number
+        sets every bias to it (0.1, say).
+    dtype: np.float32 (the default: twice as fast) or np.float64 (for gradient
+        checks); inputs are cast to it.
+    rng: a np.random.Generator or an integer seed.
+    """
+
+    def __init__(self, sizes, activation="sigmoid", output="sigmoid", loss="mse",
+                 init="normal", bias_init=None, dtype=np.float32, rng=0):
+        self.sizes = [int(n) for n in sizes]
+        if len(self.sizes) < 2 or min(self.sizes) < 1:
+            raise ValueError(f"sizes must list at least two layers of 1 unit or more, got {sizes}")
+        hidden = [activation] * (len(sizes) - 2) if isinstance(activation, str) else list(activation)
+        if len(hidden) != len(sizes) - 2:
+            raise ValueError(f"activation lists {len(hidden)} names for {len(sizes) - 2} hidden layers")
+        self.activations = [activations.get(a) for a in hidden] + [activations.get(output)]
+        self.loss_name = loss
+        self._loss = losses.get(loss)
+        if loss == "cross_entropy" and output != "softmax":
+            raise ValueError("loss 'cross_entropy' needs output='softmax'")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
+        rng = np.random.default_rng(rng)
+        self.W, self.b = [], []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            scale = _init_scale(init, n_in)
+            self.W.append((scale * rng.standard_normal((n_in, n_out))).astype(self.dtype))
+            b = scale * rng.standard_normal(n_out) if bias_init is None else np.full(n_out, bias_init)
+            self.b.append(b.astype(self.dtype))
+
+    # ----------------------------------------------------------------- forward
+    def forward(self, X):
+        """Return the output activations ``(N, sizes[-1])`` for inputs ``X: (N, sizes[0])``."""
+        A = np.asarray(X, dtype=self.dtype)
+        for W, b, f in zip(self.W, self.b, self.activations):
+            A = f(A @ W + b)
+        return A
+
+    def forward_all(self, X):
+        """Return the lists ``Zs`` and ``As`` of every layer; ``As[0]`` is ``X`` itself."""
+        As, Zs = [np.asarray(X, dtype=self.dtype)], []
+        for W, b, f in zip(self.W, self.b, self.activations):
+            Z = As[-1] @ W
+            Z += b                                             # in place: one temporary less
+            Zs.append(Z)
+            As.append(f(Z))
+        return Zs, As
+
+    def predict(self, X):
+        """Return the predicted class ``(N,)``: the index of the largest output."""
+        return self.forward(X).argmax(axis=1)
+
+    def accuracy(self, X, y):
+        """Return the fraction of rows of ``X`` whose prediction equals the label in ``y: (N,)``."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+    # ---------------------------------------------------------------- backprop
+    def targets(self, y):
+        """Return one-hot targets ``(N, K)`` for labels ``y: (N,)``; one-hot input passes through."""
+        y = np.asarray(y)
+        if y.ndim == 2:
+            if y.shape[1] != self.sizes[-1]:
+                raise ValueError(f"Y has {y.shape[1]} columns but the network has {self.sizes[-1]} outputs")
+            return y.astype(self.dtype, copy=False)
+        return one_hot(y, self.sizes[-1], self.dtype)
+
+    def gradients(self, X, y, l2=0.0):
+        """Return ``(loss, dW, db)`` for the mini-batch ``X: (N, n_in)`` with labels ``y``.
+
+        The loss is the mean cost over the batch plus ``0.5 * l2 * sum(W**2)``;
+        ``dW[l]`` and ``db[l]`` have the shapes of ``W[l]`` and ``b[l]``.
+        """
+        Zs, As = self.forward_all(X)
+        loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        dW, db = [None] * len(self.W), [None] * len(self.W)
+        for l in range(len(self.W) - 1, -1, -1):
+            dW[l] = As[l].T @ dZ                                  # (n_in, n_out)
+            db[l] = dZ.sum(axis=0)                                # (n_out,)
+            if l2:
+                dW[l] += l2 * self.W[l]
+            if l > 0:                                            # no delta for the inputs
+                dZ = self.activations[l - 1].backward(Zs[l - 1], As[l], dZ @ self.W[l].T)
+        if l2:
+            loss += 0.5 * l2 * sum(float(np.einsum("ij,ij->", W, W)) for W in self.W)
+        return loss, dW, db
+
+    def sgd_step(self, X, y, lr, l2=0.0):
+        """Take one step of gradient descent on the mini-batch; return the loss before it."""
+        loss, dW, db = self.gradients(X, y, l2)
+        if np.isfinite(loss):                   # never write a non-finite step into the weights
+            for W, b, gW, gb in zip(self.W, self.b, dW, db):
+                W -= lr * gW
+                b -= lr * gb
+        return loss
+
+    def loss(self, X, y, l2=0.0):
+        """Return the mean cost over ``X`` (plus the L2 penalty), without gradients."""
+        return self.gradients(X, y, l2)[0]
+
+    # ---------------------------------------------------------------- the rest
+    @property
+    def params(self):
+        """All weights and biases as one list ``[W0, b0, W1, b1, ...]`` (the arrays themselves)."""
+        return [p for pair in zip(self.W, self.b) for p in pair]
+
+    @property
+    def num_params(self):
+        """The number of trainable numbers: every weight and every bias."""
+        return sum(p.size for p in self.params)
+
+    def config(self):
+        """Return the settings that rebuild this network's shape (not its weights)."""
+        return {"sizes": self.sizes, "activation": [f.name for f in self.activations[:-1]],
+                "output": self.activations[-1].name, "loss": self.loss_name, "dtype": self.dtype.name}
+
+    def copy(self):
+        """Return an independent copy of this network."""
+        new = Network(**self.config(), init=0.0, bias_init=0.0)
+        new.set_params([p.copy() for p in self.params])
+        return new
+
+    def set_params(self, params):
+        """Replace the weights and biases by ``[W0, b0, ...]``, checking every shape."""
+        params = list(params)
+        if len(params) != 2 * len(self.W):
+            raise ValueError(f"expected {2 * len(self.W)} arrays (W and b per layer), got {len(params)}")
+        for i, (old, new) in enumerate(zip(self.params, params)):
+            name = f"{'Wb'[i % 2]}{i // 2}"
+            if np.shape(new) != old.shape:
+                raise ValueError(f"{name} has shape {np.shape(new)} but this network "
+                                 f"{self.sizes} needs {old.shape}")
+        self.W = [np.array(p, dtype=self.dtype) for p in params[0::2]]
+        self.b = [np.array(p, dtype=self.dtype) for p in params[1::2]]
+
+    def save(self, path):
+        """Write the weights, biases and settings to an ``.npz`` file (no pickle)."""
+        arrays = {f"{'Wb'[i % 2]}{i // 2}": p for i, p in enumerate(self.params)}
+        np.savez(path, config=np.array(json.dumps(self.config())), **arrays)
+
+    def load_weights(self, path):
+        """Read weights and biases saved by ``save`` into this network (shapes must match)."""
+        with np.load(path, allow_pickle=False) as f:
+            n = len([k for k in f.files if k[0] in "Wb" and k[1:].isdigit()])
+            self.set_params([f[f"{'Wb'[i % 2]}{i // 2}"] for i in range(n)])
+        return self
+
+    @classmethod
+    def load(cls, path):
+        """Return the network saved by ``save`` at ``path``."""
+        with np.load(path, allow_pickle=False) as f:
+            config = json.loads(str(f["config"]))
+        return cls(**config, init=0.0, bias_init=0.0).load_weights(path)
+
+    def __repr__(self):
+        names = "/".join(f.name for f in self.activations)
+        return f"Network({self.sizes}, {names}, loss={self.loss_name}, {self.num_params} parameters)"
+
+
+def _init_scale(init, n_in):
+    if isinstance(init, (int, float)):
+        return float(init)
+    if init == "xavier":
+        return 1.0 / np.sqrt(n_in)
+    if init == "he":
+        return np.sqrt(2.0 / n_in)
+    if init not in INITS:
+        raise ValueError(f"init {init!r} is unknown; choose 'normal', 'small', 'xavier', 'he' or a number")
+    return INITS[init]

@@ -1,0 +1,268 @@
+"""The training loop: stochastic gradient descent on mini-batches, with a history.
+
+One function, ``train``, covers the three ways the course's networks draw their
+mini-batches:
+
+- ``sampling="shuffle"``: each epoch shuffles the training set and walks through
+  it in mini-batches (Nielsen's ``network.py``);
+- ``sampling="replacement"``: each epoch draws ``N`` row indices with replacement
+  and cuts them into ``N // batch_size`` mini-batches (the 784-100-10 network of
+  notebook 03);
+- ``sampling="random"``: ``iterations`` steps, each on a fresh random mini-batch
+  (the 784-30-60-10 network of notebook 04).
+
+Run ``python -m helpers.train --help`` to train from the terminal.
+"""
+import argparse
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Network, check_batch
+from .progress import Progress
+
+SAMPLINGS = ("shuffle", "replacement", "random")
+
+
+@dataclass
+class History:
+    """What happened during training, one entry per evaluation.
+
+    step: the epoch (or iteration, for ``sampling="random"``) after which each entry
+    was recorded; loss: the mean training loss of the mini-batches since the last
+    entry; train_acc, test_acc: accuracies then (train on at most 10,000 rows; test
+    empty without test data); stopped: "", "diverged", "interrupted" or "stopped";
+    message: why it stopped early; seconds: wall time; train_seconds: time spent in
+    gradient steps only.
+    """
+
+    unit: str = "epoch"
+    step: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    test_acc: list = field(default_factory=list)
+    stopped: str = ""
+    message: str = ""
+    seconds: float = 0.0
+    train_seconds: float = 0.0
+
+
+def batches(N, batch_size, sampling, rng):
+    """Yield one epoch of mini-batch row indices ``(batch_size,)`` (the last may be shorter)."""
+    if sampling == "shuffle":
+        order = rng.permutation(N)
+        for k in range(0, N, batch_size):
+            yield order[k:k + batch_size]
+    elif sampling == "replacement":
+        order = rng.integers(N, size=N)
+        for k in range(0, N - batch_size + 1, batch_size):
+            yield order[k:k + batch_size]
+    else:
+        yield rng.choice(N, size=batch_size, replace=False)
+
+
+def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="shuffle",
+          l2=0.0, X_test=None, y_test=None, eval_every=None, rng=0, callback=None,
+          stop=None, progress=False, verbose=False):
+    """Train ``net`` in place by SGD and return its ``History``.
+
+    X: (N, n_in) training inputs; y: (N,) integer labels (or one-hot (N, K)).
+    lr: the learning rate (Nielsen's eta); batch_size: rows per mini-batch.
+    epochs: passes for "shuffle" and "replacement"; iterations: steps for "random".
+    l2: the weight penalty lambda (0.5 * lambda * sum W**2 added to the loss).
+    X_test, y_test: evaluated after every ``eval_every`` epochs (default 1) or
+        iterations (default iterations // 20).
+    callback(history): called after every evaluation, e.g. to draw a live plot.
+    stop: a callable or threading.Event; training ends cleanly once it is true.
+    progress: show a progress bar on stderr; verbose: print one line per evaluation.
+
+    Training stops early, keeping the last finite weights, if the loss becomes
+    inf or NaN or climbs far above where it started (the learning rate is too
+    large, or the inputs are unscaled), and on Ctrl-C; ``history.stopped`` says why.
+    """
+    X, y, X_test, y_test = _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations, sampling)
+    rng = np.random.default_rng(rng)
+    Y = net.targets(y)
+    y_int = y if y.ndim == 1 else y.argmax(axis=1)
+    sub = rng.choice(len(X), size=min(len(X), 10_000), replace=False)    # train-accuracy sample
+    random = sampling == "random"
+    rounds = iterations if random else epochs
+    eval_every = eval_every or (max(1, iterations // 20) if random else 1)
+    steps_per_round = {"shuffle": -(-len(X) // batch_size), "replacement": len(X) // batch_size,
+                       "random": 1}[sampling]
+    hist = History(unit="iteration" if random else "epoch")
+    bar = Progress(rounds * steps_per_round, desc="training", enabled=progress, unit="steps", scale=1)
+    start, losses, first_loss = time.perf_counter(), [], None
+    saved = [p.copy() for p in net.params]              # the last weights known to be good
+    norms0 = [np.linalg.norm(W) for W in net.W]
+    r = 0
+    try:
+        for r in range(1, rounds + 1):
+            t0 = time.perf_counter()
+            for idx in batches(len(X), batch_size, sampling, rng):
+                loss = net.sgd_step(X[idx], Y[idx], lr, l2)
+                losses.append(loss)
+                first_loss = loss if first_loss is None else first_loss
+                if not math.isfinite(loss):
+                    break
+                if stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop()):
+                    hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
+                    break
+            hist.train_seconds += time.perf_counter() - t0
+            bar.update(steps_per_round)
+            if r % eval_every and r < rounds and not hist.stopped and math.isfinite(loss):
+                continue
+            mean_loss, losses = float(np.mean(losses)), []
+            A_sub = net.forward(X[sub]) if _finite(net) else None
+            problem = _diagnose(net, mean_loss, first_loss, A_sub, norms0)
+            if problem:
+                net.set_params(saved)
+                hist.stopped = "diverged"
+                hist.message = (f"Training stopped in {hist.unit} {r}: {problem}. The learning rate "
+                                f"lr={lr:g} is probably too large (try one 3-10x smaller), or the inputs "
+                                "are unscaled (pixels 0..255 instead of 0..1). The weights are those "
+                                "of the last good evaluation (or the start).")
+                break
+            saved = [p.copy() for p in net.params]
+            _record(hist, r, mean_loss, A_sub, y_int[sub], net, X_test, y_test)
+            if verbose:
+                print(_line(hist, rounds))
+            if callback is not None:
+                callback(hist)
+            if hist.stopped:
+                break
+    except KeyboardInterrupt:
+        hist.stopped = "interrupted"
+        hist.message = f"Interrupted (Ctrl-C) in {hist.unit} {r}; the weights trained so far are kept."
+    bar.close()
+    hist.seconds = time.perf_counter() - start
+    if hist.message:
+        print(hist.message)
+    return hist
+
+
+def _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations, sampling):
+    """Validate the arguments of ``train``; return the arrays cast to the network's dtype."""
+    X = np.asarray(X, dtype=net.dtype)
+    check_batch(X, net.sizes[0], "X")
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"y has {len(y)} labels but X has {len(X)} rows")
+    net.targets(y[:1000])      # raises if the labels do not fit the outputs
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr (the learning rate) must be a positive number, not {lr!r}")
+    if not (isinstance(batch_size, (int, np.integer)) and 1 <= batch_size <= len(X)):
+        raise ValueError(f"batch_size must be a whole number from 1 to len(X) = {len(X)}, not {batch_size!r}")
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"sampling must be one of {SAMPLINGS}, not {sampling!r}")
+    count, name = (iterations, "iterations") if sampling == "random" else (epochs, "epochs")
+    if not (isinstance(count, (int, np.integer)) and count >= 1):
+        raise ValueError(f"{name} must be a whole number >= 1 for sampling={sampling!r}, not {count!r}")
+    if X_test is not None:
+        X_test = np.asarray(X_test, dtype=net.dtype)
+        check_batch(X_test, net.sizes[0], "X_test")
+        y_test = np.asarray(y_test)
+        y_test = y_test if y_test.ndim == 1 else y_test.argmax(axis=1)
+    return X, y, X_test, y_test
+
+
+def _finite(net):
+    return all(np.isfinite(W.sum()) for W in net.W)
+
+
+def _diagnose(net, mean_loss, first_loss, A_sub, norms0):
+    """Return why training has failed beyond repair, or "" if it has not.
+
+    A_sub: the outputs for the training sample (None if the weights are not finite).
+    """
+    if A_sub is None or not math.isfinite(mean_loss):
+        return "the loss became inf or NaN"
+    if mean_loss > 2 * first_loss + 1e-3:
+        return f"the loss grew from {first_loss:.3g} to {mean_loss:.3g}"
+    grown = max(np.linalg.norm(W) / max(n0, 1e-12) for W, n0 in zip(net.W, norms0))
+    if A_sub.std(axis=0).max() < 1e-3 and grown > 2:
+        return ("every input now gives the same output: the weights grew so large that the "
+                "units saturated (their slope is ~0), so no gradient flows and learning has stopped")
+    return ""
+
+
+def _record(hist, r, loss, A_sub, y_sub, net, X_test, y_test):
+    hist.step.append(r)
+    hist.loss.append(loss)
+    hist.train_acc.append(float(np.mean(A_sub.argmax(axis=1) == y_sub)))
+    if X_test is not None:
+        hist.test_acc.append(net.accuracy(X_test, y_test))
+
+
+def _line(hist, rounds):
+    test = f"  test {100 * hist.test_acc[-1]:6.2f}%" if hist.test_acc else ""
+    return (f"{hist.unit} {hist.step[-1]:>{len(str(rounds))}}/{rounds}  loss {hist.loss[-1]:.4f}"
+            f"  train {100 * hist.train_acc[-1]:6.2f}%{test}")
+
+
+def main(argv=None):
+    """Train a network from the terminal; see ``python -m helpers.train --help``."""
+    p = argparse.ArgumentParser(prog="python -m helpers.train", description=(
+        "Train a network on MNIST and print its test accuracy after every evaluation. "
+        "Nielsen's chapter 1: --sizes 784,30,10 --epochs 30 --batch-size 10 --lr 3.0 --validation. "
+        "The 784-100-10 network of notebook 03: --sizes 784,100,10 --output normalized_sigmoid "
+        "--bias-init 0.1 --sampling replacement --batch-size 1000 --lr 2.0 --epochs 300. "
+        "The 784-30-60-10 network of notebook 04: --sizes 784,30,60,10 --activation relu "
+        "--output softmax --loss cross_entropy --init small --l2 1e-3 --raw --sampling random "
+        "--iterations 1000 --batch-size 2000 --lr 1e-2."))
+    add = p.add_argument
+    add("--sizes", default="784,30,10", help="units per layer, input first (default 784,30,10)")
+    add("--activation", default="sigmoid", help="hidden activation: sigmoid, relu, identity")
+    add("--output", default=None, help="output activation (default: softmax for cross_entropy, else sigmoid)")
+    add("--loss", default="mse", choices=["mse", "cross_entropy"])
+    add("--init", default="normal", help="normal, small, xavier, he, or a number s for s*N(0,1)")
+    add("--bias-init", type=float, default=None, help="set every bias to this value (default: drawn like the weights)")
+    add("--sampling", default="shuffle", choices=SAMPLINGS)
+    add("--epochs", type=int, default=30)
+    add("--iterations", type=int, default=None, help="steps, for --sampling random")
+    add("--batch-size", type=int, default=10)
+    add("--lr", type=float, default=3.0, help="learning rate (Nielsen's eta)")
+    add("--l2", type=float, default=0.0, help="L2 penalty lambda: 0.5*lambda*sum(W**2) in the loss")
+    add("--dtype", default="float32", choices=["float32", "float64"])
+    add("--raw", action="store_true", help="feed raw pixel values 0..255 instead of 0..1")
+    add("--validation", action="store_true", help="train on Nielsen's first 50,000 training images only")
+    add("--eval-every", type=int, default=None, help="evaluate every N epochs (or iterations)")
+    add("--seed", type=int, default=0)
+    add("--save", default=None, help="write the trained weights to this .npz file")
+    add("--json", action="store_true", help="end with one line of JSON holding the results")
+    add("--no-progress", action="store_true", help="do not draw a progress bar")
+    a = p.parse_args(argv)
+    from . import mnist
+    try:
+        sizes = [int(s) for s in a.sizes.split(",")]
+    except ValueError:
+        p.error(f"--sizes must be whole numbers separated by commas, not {a.sizes!r}")
+    init = float(a.init) if a.init.replace(".", "", 1).replace("e-", "", 1).isdigit() else a.init
+    output = a.output or ("softmax" if a.loss == "cross_entropy" else "sigmoid")
+    try:
+        data = mnist.load_mnist(dtype=a.dtype, scale=not a.raw, validation=a.validation)
+        net = Network(sizes, a.activation, output, a.loss, init, a.bias_init, a.dtype, rng=a.seed)
+        hist = train(net, data["x_train"], data["y_train"], lr=a.lr, batch_size=a.batch_size,
+                     epochs=a.epochs, iterations=a.iterations, sampling=a.sampling, l2=a.l2,
+                     X_test=data["x_test"], y_test=data["y_test"], eval_every=a.eval_every,
+                     rng=a.seed, progress=not a.no_progress and sys.stderr.isatty(), verbose=True)
+    except (ValueError, mnist.MNISTError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if a.save:
+        net.save(a.save)
+    if a.json:
+        print(json.dumps({"sizes": sizes, "test_accuracy": hist.test_acc[-1] if hist.test_acc else None,
+                          "train_accuracy": hist.train_acc[-1] if hist.train_acc else None,
+                          "loss": hist.loss[-1] if hist.loss else None, hist.unit + "s": hist.step[-1] if hist.step else 0,
+                          "train_seconds": round(hist.train_seconds, 3), "seconds": round(hist.seconds, 3),
+                          "stopped": hist.stopped}))
+    return 1 if hist.stopped == "diverged" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
