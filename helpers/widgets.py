@@ -19,6 +19,7 @@ import ipywidgets as w
 import numpy as np
 from matplotlib.figure import Figure
 
+from . import plots
 from .network import Network
 from .train import train
 
@@ -202,20 +203,15 @@ class TrainingPanel:
         self.image.value = self._draw(hist)
 
     def _draw(self, hist):
-        fig = Figure(figsize=(8, 2.8), dpi=80)
-        ax1, ax2 = fig.subplots(1, 2)
-        unit = hist.unit if hist else "epoch"
+        """Return the PNG bytes of the loss and accuracy curves (pyplot-free: safe in a thread)."""
+        fig = Figure(figsize=(8, 2.8), dpi=80, layout="constrained")
+        axes = fig.subplots(1, 2)
         if hist and hist.step:
-            ax1.plot(hist.step, hist.loss, "o-", color="C3")
-            ax2.plot(hist.step, 100 * np.array(hist.train_acc), "o-", label="train")
-            if hist.test_acc:
-                ax2.plot(hist.step, 100 * np.array(hist.test_acc), "o-", label="test")
-            ax2.legend(loc="lower right")
+            plots.plot_history(hist, axes=axes)
         else:
-            ax1.text(0.5, 0.5, "press Train", ha="center", va="center", transform=ax1.transAxes)
-        ax1.set(xlabel=unit, ylabel="training loss", title="loss")
-        ax2.set(xlabel=unit, ylabel="accuracy (%)", title="accuracy")
-        fig.tight_layout()
+            axes[0].text(0.5, 0.5, "press Train", ha="center", va="center", transform=axes[0].transAxes)
+            axes[0].set(xlabel="epoch", ylabel="training loss", title="loss")
+            axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         return buf.getvalue()
