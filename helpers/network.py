@@ -19,6 +19,7 @@ The input layer has no biases. Labels may be given as integers ``y: (N,)`` or as
 one-hot rows ``Y: (N, K)``.
 """
 import json
+import math
 
 import numpy as np
 
@@ -94,6 +95,7 @@ class Network:
     def forward(self, X):
         """Return the output activations ``(N, sizes[-1])`` for inputs ``X: (N, sizes[0])``."""
         A = np.asarray(X, dtype=self.dtype)
+        check_batch(A, self.sizes[0])
         for W, b, f in zip(self.W, self.b, self.activations):
             A = f(A @ W + b)
         return A
@@ -101,6 +103,7 @@ class Network:
     def forward_all(self, X):
         """Return the lists ``Zs`` and ``As`` of every layer; ``As[0]`` is ``X`` itself."""
         As, Zs = [np.asarray(X, dtype=self.dtype)], []
+        check_batch(As[0], self.sizes[0])
         for W, b, f in zip(self.W, self.b, self.activations):
             Z = As[-1] @ W
             Z += b                                             # in place: one temporary less
@@ -134,30 +137,53 @@ class Network:
         """
         Zs, As = self.forward_all(X)
         loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        dW, db = self.backprop(Zs, As, dZ, l2)
+        return loss + self._penalty(l2), dW, db
+
+    def backprop(self, Zs, As, dZ, l2=0.0):
+        """Return ``(dW, db)``: the output layer's ``dZ: (N, K)`` carried back through every layer.
+
+        Zs, As: the lists from ``forward_all``. The results are linear in ``dZ`` and
+        ``l2``, so ``backprop(Zs, As, c * dZ, c * l2)`` returns ``c`` times the gradients.
+        """
         dW, db = [None] * len(self.W), [None] * len(self.W)
         for l in range(len(self.W) - 1, -1, -1):
             dW[l] = As[l].T @ dZ                                  # (n_in, n_out)
             db[l] = dZ.sum(axis=0)                                # (n_out,)
             if l2:
-                dW[l] += l2 * self.W[l]
+                dW[l] += l2 * self.W[l]                           # d/dW of 0.5 * l2 * sum(W**2)
             if l > 0:                                            # no delta for the inputs
                 dZ = self.activations[l - 1].backward(Zs[l - 1], As[l], dZ @ self.W[l].T)
-        if l2:
-            loss += 0.5 * l2 * sum(float(np.einsum("ij,ij->", W, W)) for W in self.W)
-        return loss, dW, db
+        return dW, db
 
     def sgd_step(self, X, y, lr, l2=0.0):
-        """Take one step of gradient descent on the mini-batch; return the loss before it."""
-        loss, dW, db = self.gradients(X, y, l2)
-        if np.isfinite(loss):                   # never write a non-finite step into the weights
-            for W, b, gW, gb in zip(self.W, self.b, dW, db):
-                W -= lr * gW
-                b -= lr * gb
+        """Take one step of gradient descent on the mini-batch; return the loss before it.
+
+        Same as ``W -= lr * dW`` with ``dW`` from ``gradients``, but ``lr`` multiplies the
+        small ``dZ`` of the output layer instead of every gradient (backprop is linear).
+        """
+        Zs, As = self.forward_all(X)
+        loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        loss += self._penalty(l2)
+        if math.isfinite(loss):                 # never write a non-finite step into the weights
+            dZ *= lr
+            lr_dW, lr_db = self.backprop(Zs, As, dZ, lr * l2)
+            for W, b, step_W, step_b in zip(self.W, self.b, lr_dW, lr_db):
+                W -= step_W
+                b -= step_b
         return loss
 
     def loss(self, X, y, l2=0.0):
         """Return the mean cost over ``X`` (plus the L2 penalty), without gradients."""
-        return self.gradients(X, y, l2)[0]
+        Zs, As = self.forward_all(X)
+        loss, _ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        return loss + self._penalty(l2)
+
+    def _penalty(self, l2):
+        """Return the weight penalty 0.5 * l2 * sum of every squared weight (0.0 if l2 is 0)."""
+        if not l2:
+            return 0.0
+        return 0.5 * l2 * sum(float(np.vdot(W, W)) for W in self.W)   # vdot: the sum of products
 
     # ---------------------------------------------------------------- the rest
     @property

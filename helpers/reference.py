@@ -42,6 +42,7 @@ def gradients_loop(net, X, Y):
     X: (N, n_in); Y: (N, K) one-hot. The results have the shapes of ``net.W`` and
     ``net.b``, so they can be compared with ``net.gradients`` directly.
     """
+    X, Y = np.asarray(X, dtype=net.dtype), np.asarray(Y, dtype=net.dtype)
     sum_w = [np.zeros_like(W.T) for W in net.W]
     sum_b = [np.zeros((len(b), 1), dtype=b.dtype) for b in net.b]
     for x, y in zip(X, Y):

@@ -16,6 +16,7 @@ Run ``python -m helpers.train --help`` to train from the terminal.
 import argparse
 import json
 import math
+import numbers
 import sys
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,15 @@ from .network import Network, check_batch
 from .progress import Progress
 
 SAMPLINGS = ("shuffle", "replacement", "random")
+
+
+def _quiet_floats():
+    """Return a context that silences NumPy's overflow warnings.
+
+    A run that diverges overflows somewhere; the training loop notices the inf or
+    NaN and stops with a message that says why, so the warnings would only repeat it.
+    """
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 @dataclass
@@ -67,7 +77,7 @@ def batches(N, batch_size, sampling, rng):
 
 def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="shuffle",
           l2=0.0, X_test=None, y_test=None, eval_every=None, rng=0, callback=None,
-          stop=None, progress=False, verbose=False):
+          stop=None, progress=False, verbose=False, quiet=False):
     """Train ``net`` in place by SGD and return its ``History``.
 
     X: (N, n_in) training inputs; y: (N,) integer labels (or one-hot (N, K)).
@@ -78,17 +88,20 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
         iterations (default iterations // 20).
     callback(history): called after every evaluation, e.g. to draw a live plot.
     stop: a callable or threading.Event; training ends cleanly once it is true.
-    progress: show a progress bar on stderr; verbose: print one line per evaluation.
+    progress: show a progress bar on stderr; verbose: print one line per evaluation;
+    quiet: do not print why training stopped early (``history.message`` still says it).
 
     Training stops early, keeping the last finite weights, if the loss becomes
     inf or NaN or climbs far above where it started (the learning rate is too
     large, or the inputs are unscaled), and on Ctrl-C; ``history.stopped`` says why.
     """
-    X, y, X_test, y_test = _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations, sampling)
+    X, y, X_test, y_test = _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations,
+                                  sampling, l2, eval_every)
     rng = np.random.default_rng(rng)
     Y = net.targets(y)
     y_int = y if y.ndim == 1 else y.argmax(axis=1)
     sub = rng.choice(len(X), size=min(len(X), 10_000), replace=False)    # train-accuracy sample
+    X_sub, y_sub = X[sub], y_int[sub]                    # gathered once, not at every evaluation
     random = sampling == "random"
     rounds = iterations if random else epochs
     eval_every = eval_every or (max(1, iterations // 20) if random else 1)
@@ -103,21 +116,23 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     try:
         for r in range(1, rounds + 1):
             t0 = time.perf_counter()
-            for idx in batches(len(X), batch_size, sampling, rng):
-                loss = net.sgd_step(X[idx], Y[idx], lr, l2)
-                losses.append(loss)
-                first_loss = loss if first_loss is None else first_loss
-                if not math.isfinite(loss):
-                    break
-                if stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop()):
-                    hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
-                    break
+            with _quiet_floats():
+                for idx in batches(len(X), batch_size, sampling, rng):
+                    loss = net.sgd_step(X.take(idx, axis=0), Y.take(idx, axis=0), lr, l2)   # X[idx], Y[idx]
+                    losses.append(loss)
+                    first_loss = loss if first_loss is None else first_loss
+                    if not math.isfinite(loss):
+                        break
+                    if stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop()):
+                        hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
+                        break
             hist.train_seconds += time.perf_counter() - t0
             bar.update(steps_per_round)
             if r % eval_every and r < rounds and not hist.stopped and math.isfinite(loss):
                 continue
             mean_loss, losses = float(np.mean(losses)), []
-            A_sub = net.forward(X[sub]) if _finite(net) else None
+            with _quiet_floats():
+                A_sub = net.forward(X_sub) if _finite(net) else None
             problem = _diagnose(net, mean_loss, first_loss, A_sub, norms0)
             if problem:
                 net.set_params(saved)
@@ -128,7 +143,7 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
                                 "of the last good evaluation (or the start).")
                 break
             saved = [p.copy() for p in net.params]
-            _record(hist, r, mean_loss, A_sub, y_int[sub], net, X_test, y_test)
+            _record(hist, r, mean_loss, A_sub, y_sub, net, X_test, y_test)
             if verbose:
                 print(_line(hist, rounds))
             if callback is not None:
@@ -140,34 +155,66 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
         hist.message = f"Interrupted (Ctrl-C) in {hist.unit} {r}; the weights trained so far are kept."
     bar.close()
     hist.seconds = time.perf_counter() - start
-    if hist.message:
+    if hist.message and not quiet:
         print(hist.message)
     return hist
 
 
-def _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations, sampling):
-    """Validate the arguments of ``train``; return the arrays cast to the network's dtype."""
-    X = np.asarray(X, dtype=net.dtype)
-    check_batch(X, net.sizes[0], "X")
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"y has {len(y)} labels but X has {len(X)} rows")
-    net.targets(y[:1000])      # raises if the labels do not fit the outputs
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+def _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations, sampling, l2=0.0,
+           eval_every=None):
+    """Validate the arguments of ``train``; return the arrays cast to the network's dtype.
+
+    Every problem raises a ValueError whose message names the argument.
+    """
+    X, y = _check_data(net, X, y, "X", "y")
+    if not _positive(lr):
         raise ValueError(f"lr (the learning rate) must be a positive number, not {lr!r}")
-    if not (isinstance(batch_size, (int, np.integer)) and 1 <= batch_size <= len(X)):
+    if not (_whole(batch_size) and 1 <= batch_size <= len(X)):
         raise ValueError(f"batch_size must be a whole number from 1 to len(X) = {len(X)}, not {batch_size!r}")
     if sampling not in SAMPLINGS:
         raise ValueError(f"sampling must be one of {SAMPLINGS}, not {sampling!r}")
     count, name = (iterations, "iterations") if sampling == "random" else (epochs, "epochs")
-    if not (isinstance(count, (int, np.integer)) and count >= 1):
+    if not (_whole(count) and count >= 1):
         raise ValueError(f"{name} must be a whole number >= 1 for sampling={sampling!r}, not {count!r}")
-    if X_test is not None:
-        X_test = np.asarray(X_test, dtype=net.dtype)
-        check_batch(X_test, net.sizes[0], "X_test")
-        y_test = np.asarray(y_test)
+    if not (_positive(l2) or l2 == 0):
+        raise ValueError(f"l2 (the weight penalty) must be a number >= 0, not {l2!r}")
+    if eval_every is not None and not (_whole(eval_every) and eval_every >= 1):
+        raise ValueError(f"eval_every must be None or a whole number >= 1, not {eval_every!r}")
+    if X_test is not None or y_test is not None:
+        X_test, y_test = _check_data(net, X_test, y_test, "X_test", "y_test")
         y_test = y_test if y_test.ndim == 1 else y_test.argmax(axis=1)
     return X, y, X_test, y_test
+
+
+def _check_data(net, X, y, x_name, y_name):
+    """Return ``X`` cast to the network's dtype and ``y`` as an array, or raise a ValueError."""
+    if X is None or y is None:
+        raise ValueError(f"{x_name} and {y_name} must be given together")
+    X = np.asarray(X, dtype=net.dtype)
+    check_batch(X, net.sizes[0], x_name)
+    if not (np.isfinite(X.min()) and np.isfinite(X.max())):   # NaN or inf anywhere shows up in one
+        raise ValueError(f"{x_name} contains NaN or inf values")
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"{y_name} has {len(y)} labels but {x_name} has {len(X)} rows")
+    K = net.sizes[-1]
+    if y.ndim == 1 and not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{y_name} must hold integer class labels, not {y.dtype} values")
+    if y.ndim == 1 and (y.min() < 0 or y.max() >= K):
+        raise ValueError(f"{y_name} holds labels {y.min()}..{y.max()}, but the output layer "
+                         f"(sizes[-1] = {K}) only has room for labels 0..{K - 1}")
+    if y.ndim != 1 and y.shape[1:] != (K,):
+        raise ValueError(f"{y_name} must be labels (N,) or one-hot rows (N, {K}) to fit the "
+                         f"output layer (sizes[-1] = {K}), but it has shape {y.shape}")
+    return X, y
+
+
+def _positive(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x) and x > 0
+
+
+def _whole(x):
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
 def _finite(net):
@@ -184,7 +231,8 @@ def _diagnose(net, mean_loss, first_loss, A_sub, norms0):
     if mean_loss > 2 * first_loss + 1e-3:
         return f"the loss grew from {first_loss:.3g} to {mean_loss:.3g}"
     grown = max(np.linalg.norm(W) / max(n0, 1e-12) for W, n0 in zip(net.W, norms0))
-    if A_sub.std(axis=0).max() < 1e-3 and grown > 2:
+    pinned = np.all(np.minimum(A_sub, 1 - A_sub) < 1e-3)      # every output at 0 or 1
+    if pinned and A_sub.std(axis=0).max() < 1e-3 and grown > 2:
         return ("every input now gives the same output: the weights grew so large that the "
                 "units saturated (their slope is ~0), so no gradient flows and learning has stopped")
     return ""
@@ -195,7 +243,8 @@ def _record(hist, r, loss, A_sub, y_sub, net, X_test, y_test):
     hist.loss.append(loss)
     hist.train_acc.append(float(np.mean(A_sub.argmax(axis=1) == y_sub)))
     if X_test is not None:
-        hist.test_acc.append(net.accuracy(X_test, y_test))
+        with _quiet_floats():
+            hist.test_acc.append(net.accuracy(X_test, y_test))
 
 
 def _line(hist, rounds):
@@ -204,19 +253,30 @@ def _line(hist, rounds):
             f"  train {100 * hist.train_acc[-1]:6.2f}%{test}")
 
 
-def main(argv=None):
-    """Train a network from the terminal; see ``python -m helpers.train --help``."""
-    p = argparse.ArgumentParser(prog="python -m helpers.train", description=(
-        "Train a network on MNIST and print its test accuracy after every evaluation. "
-        "Nielsen's chapter 1: --sizes 784,30,10 --epochs 30 --batch-size 10 --lr 3.0 --validation. "
-        "The 784-100-10 network of notebook 03: --sizes 784,100,10 --output normalized_sigmoid "
-        "--bias-init 0.1 --sampling replacement --batch-size 1000 --lr 2.0 --epochs 300. "
-        "The 784-30-60-10 network of notebook 04: --sizes 784,30,60,10 --activation relu "
-        "--output softmax --loss cross_entropy --init small --l2 1e-3 --raw --sampling random "
-        "--iterations 1000 --batch-size 2000 --lr 1e-2."))
+# The three classic programs the course reproduces, as command lines of ``python -m helpers.train``.
+EXAMPLES = {
+    "Nielsen's chapter 1 (about 95 % after 30 epochs)":
+        "--sizes 784,30,10 --epochs 30 --batch-size 10 --lr 3.0 --validation",
+    "the 784-100-10 network of notebook 03 (300 epochs of 60 random batches)":
+        "--sizes 784,100,10 --output normalized_sigmoid --bias-init 0.1 --sampling replacement "
+        "--batch-size 1000 --lr 2.0 --epochs 300",
+    "the 784-30-60-10 network of notebook 04 (1000 iterations on raw pixels)":
+        "--sizes 784,30,60,10 --activation relu --output softmax --loss cross_entropy --init small "
+        "--l2 1e-3 --raw --sampling random --iterations 1000 --batch-size 2000 --lr 1e-2",
+}
+
+
+def parser():
+    """Return the argument parser of ``python -m helpers.train``."""
+    examples = "\n".join(f"  {what}:\n    python -m helpers.train {cmd}\n" for what, cmd in EXAMPLES.items())
+    p = argparse.ArgumentParser(
+        prog="python -m helpers.train", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a network on MNIST and print its test accuracy after every evaluation.",
+        epilog="examples:\n" + examples)
     add = p.add_argument
     add("--sizes", default="784,30,10", help="units per layer, input first (default 784,30,10)")
-    add("--activation", default="sigmoid", help="hidden activation: sigmoid, relu, identity")
+    add("--activation", default="sigmoid",
+        help="hidden activation: sigmoid, relu, identity, step; or one per hidden layer, e.g. relu,sigmoid")
     add("--output", default=None, help="output activation (default: softmax for cross_entropy, else sigmoid)")
     add("--loss", default="mse", choices=["mse", "cross_entropy"])
     add("--init", default="normal", help="normal, small, xavier, he, or a number s for s*N(0,1)")
@@ -235,17 +295,27 @@ def main(argv=None):
     add("--save", default=None, help="write the trained weights to this .npz file")
     add("--json", action="store_true", help="end with one line of JSON holding the results")
     add("--no-progress", action="store_true", help="do not draw a progress bar")
+    return p
+
+
+def main(argv=None):
+    """Train a network from the terminal; see ``python -m helpers.train --help``."""
+    p = parser()
     a = p.parse_args(argv)
     from . import mnist
     try:
         sizes = [int(s) for s in a.sizes.split(",")]
     except ValueError:
         p.error(f"--sizes must be whole numbers separated by commas, not {a.sizes!r}")
-    init = float(a.init) if a.init.replace(".", "", 1).replace("e-", "", 1).isdigit() else a.init
+    try:
+        init = float(a.init)                 # a number s: weights s * N(0, 1)
+    except ValueError:
+        init = a.init                        # a name: normal, small, xavier, he
+    hidden = a.activation.split(",") if "," in a.activation else a.activation
     output = a.output or ("softmax" if a.loss == "cross_entropy" else "sigmoid")
     try:
         data = mnist.load_mnist(dtype=a.dtype, scale=not a.raw, validation=a.validation)
-        net = Network(sizes, a.activation, output, a.loss, init, a.bias_init, a.dtype, rng=a.seed)
+        net = Network(sizes, hidden, output, a.loss, init, a.bias_init, a.dtype, rng=a.seed)
         hist = train(net, data["x_train"], data["y_train"], lr=a.lr, batch_size=a.batch_size,
                      epochs=a.epochs, iterations=a.iterations, sampling=a.sampling, l2=a.l2,
                      X_test=data["x_test"], y_test=data["y_test"], eval_every=a.eval_every,
@@ -256,12 +326,18 @@ def main(argv=None):
     if a.save:
         net.save(a.save)
     if a.json:
-        print(json.dumps({"sizes": sizes, "test_accuracy": hist.test_acc[-1] if hist.test_acc else None,
-                          "train_accuracy": hist.train_acc[-1] if hist.train_acc else None,
-                          "loss": hist.loss[-1] if hist.loss else None, hist.unit + "s": hist.step[-1] if hist.step else 0,
-                          "train_seconds": round(hist.train_seconds, 3), "seconds": round(hist.seconds, 3),
-                          "stopped": hist.stopped}))
+        print(json.dumps(_summary(hist, sizes)))
     return 1 if hist.stopped == "diverged" else 0
+
+
+def _summary(hist, sizes):
+    """Return the results of a run as a dict for ``--json``."""
+    def last(values):
+        return values[-1] if values else None
+    return {"sizes": sizes, "test_accuracy": last(hist.test_acc), "train_accuracy": last(hist.train_acc),
+            "loss": last(hist.loss), hist.unit + "s": last(hist.step) or 0,
+            "train_seconds": round(hist.train_seconds, 3), "seconds": round(hist.seconds, 3),
+            "stopped": hist.stopped}
 
 
 if __name__ == "__main__":

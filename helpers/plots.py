@@ -1,0 +1,169 @@
+"""Pictures for the notebooks: digits, curves, confusion matrices.
+
+Every function draws with matplotlib and returns what it drew on; none calls plt.show(),
+so a notebook cell can add to the figure and end with plt.show() itself.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def show_digits(images, labels=None, predictions=None, ncols=10, title=None, ax=None):
+    """Draw digits in a grid, each titled with its label, and its prediction when that is wrong.
+
+    images: (N, 784) rows or (N, 28, 28) arrays of pixels, any scale (0..1 or 0..255;
+        each image is drawn from 0 = white to the largest value of the batch = black).
+    labels: (N,) integer labels (or (N, 10) one-hot rows), or None for no titles.
+    predictions: (N,) predicted labels (or (N, 10) rows of scores), or None. A wrong
+        prediction is shown in red after the label, as "3 → 5"; a right one changes nothing.
+    ncols: digits per row of the grid.
+    title: a title over the whole grid, or None.
+    ax: a matplotlib Axes to draw the grid into as one mosaic image (labels in the
+        corner of each digit), or None to make a new figure with one small Axes per digit.
+    Returns the Figure.
+    """
+    images = np.asarray(images).reshape(-1, 28, 28)  # (N, 28, 28)
+    n = len(images)
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)  # ceiling division
+    vmax = images.max() if n and images.max() > 0 else 1
+    captions = [_caption(i, labels, predictions) for i in range(n)] if labels is not None else None
+    if ax is not None:
+        return _mosaic(images, captions, ncols, vmax, title, ax)
+    # Fixed margins in inches (a layout engine would measure every title: slow for 50 digits).
+    top = (0.2 if labels is not None else 0.05) + (0.3 if title else 0)
+    height = nrows * (1.05 if labels is not None else 0.85) + top - 0.2
+    margins = dict(left=0.01, right=0.99, bottom=0.05 / height, top=1 - top / height,
+                   wspace=0.1, hspace=0.3 if labels is not None else 0.1)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.9, height), squeeze=False,
+                             gridspec_kw=margins)
+    for i, axis in enumerate(axes.flat):
+        axis.set_axis_off()
+        if i >= n:
+            continue
+        axis.imshow(images[i], cmap="gray_r", vmin=0, vmax=vmax, interpolation="nearest")
+        if captions:
+            axis.set_title(captions[i][0], fontsize=9, color=captions[i][1], pad=2)
+    if title:
+        fig.suptitle(title, y=1 - 0.05 / height, va="top")
+    return fig
+
+
+def _caption(i, labels, predictions):
+    """Return (text, colour) for digit i: its label, and "label → prediction" in red if wrong."""
+    label = np.argmax(labels[i]) if np.ndim(labels[i]) else labels[i]
+    if predictions is None:
+        return f"{label}", "black"
+    predicted = np.argmax(predictions[i]) if np.ndim(predictions[i]) else predictions[i]
+    return (f"{label} → {predicted}", "red") if predicted != label else (f"{label}", "black")
+
+
+def _mosaic(images, captions, ncols, vmax, title, ax):
+    """Tile (N, 28, 28) images into one picture on ``ax``, with a 2-pixel gap between digits."""
+    nrows = -(-len(images) // ncols)
+    canvas = np.zeros((nrows * 30 + 2, ncols * 30 + 2))  # 28 pixels + 2 of gap per digit
+    for i, image in enumerate(images):
+        row, col = divmod(i, ncols)
+        canvas[2 + row * 30: 30 + row * 30, 2 + col * 30: 30 + col * 30] = image
+        if captions:
+            ax.text(col * 30 + 3, row * 30 + 3, captions[i][0], color=captions[i][1],
+                    fontsize=7, ha="left", va="top")
+    ax.imshow(canvas, cmap="gray_r", vmin=0, vmax=vmax, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_history(hist, axes=None, label=None):
+    """Draw training curves from a ``train.History``: loss on the left, accuracy (%) on the right.
+
+    hist: the History (``step``, ``loss``, ``train_acc``, ``test_acc`` lists, one entry per
+        evaluation). axes: two Axes to draw on (to overlay several runs), or None for a
+        new figure. label: a prefix for the legend entries, e.g. "η = 3".
+    Returns the two Axes.
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
+    prefix = f"{label}: " if label else ""
+    axes[0].plot(hist.step, hist.loss, ".-", label=label)
+    axes[1].plot(hist.step, 100 * np.asarray(hist.train_acc), ".-", label=f"{prefix}train")
+    if hist.test_acc:
+        axes[1].plot(hist.step, 100 * np.asarray(hist.test_acc), ".-", label=f"{prefix}test")
+    axes[0].set(xlabel=hist.unit, ylabel="training loss", title="loss")
+    axes[1].set(xlabel=hist.unit, ylabel="accuracy (%)", title="accuracy")
+    axes[1].legend(loc="lower right")
+    for axis in axes:
+        axis.xaxis.set_major_locator(plt.MaxNLocator(integer=True))    # epochs are whole numbers
+    return axes
+
+
+def confusion_matrix(labels, predictions, num_classes=10):
+    """Return the ``(K, K)`` counts: row = true label, column = predicted label.
+
+    labels, predictions: (N,) integer classes in 0..K-1.
+    """
+    flat = num_classes * np.asarray(labels) + np.asarray(predictions)    # (N,) cell index
+    return np.bincount(flat, minlength=num_classes ** 2).reshape(num_classes, num_classes)
+
+
+def plot_confusion(matrix, ax=None, title=None):
+    """Draw a confusion matrix ``(K, K)`` (from ``confusion_matrix``) with its counts written in.
+
+    Colour shows only the mistakes (off the diagonal), so they stand out; the diagonal
+    counts (right answers) are written in grey. Returns the Axes.
+    """
+    matrix = np.asarray(matrix)
+    K = len(matrix)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5), layout="constrained")
+    mistakes = np.where(np.eye(K, dtype=bool), 0, matrix)                 # (K, K)
+    image = ax.imshow(mistakes, cmap="Reds", vmin=0)
+    for (i, j), count in np.ndenumerate(matrix):
+        dark = i != j and count > 0.6 * mistakes.max()
+        ax.text(j, i, count, ha="center", va="center", fontsize=8,
+                color="grey" if i == j else ("white" if dark else "black"))
+    ax.set(xticks=range(K), yticks=range(K), xlabel="predicted", ylabel="true label",
+           title=title or "confusion matrix")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="mistakes")
+    return ax
+
+
+def show_mistakes(images, labels, outputs, n=20, ncols=10, title=None):
+    """Draw the ``n`` wrong predictions made most confidently, the most confident first.
+
+    images: (N, 784) rows; labels: (N,) integer labels; outputs: (N, K) the network's
+    outputs (the prediction is the largest; its value is the confidence). Each digit is
+    titled "label → prediction (confidence)". Returns the Figure.
+    """
+    outputs = np.asarray(outputs)
+    predicted = outputs.argmax(axis=1)                                    # (N,)
+    wrong = np.flatnonzero(predicted != np.asarray(labels))
+    worst = wrong[np.argsort(-outputs[wrong, predicted[wrong]], kind="stable")][:n]
+    fig = show_digits(images[worst], labels[worst], predicted[worst], ncols=ncols, title=title)
+    for axis, k in zip(fig.axes, worst):
+        axis.set_title(f"{labels[k]} → {predicted[k]} ({outputs[k, predicted[k]]:.2f})",
+                       fontsize=7.5, color="red", pad=2)
+    return fig
+
+
+def show_weights(W, ncols=10, title=None):
+    """Draw each column of a first-layer weight matrix ``W: (784, n)`` as a 28x28 image.
+
+    Red is a positive weight (that pixel excites the unit), blue a negative one, white 0;
+    each image has its own symmetric colour scale. Returns the Figure.
+    """
+    W = np.asarray(W)
+    n = W.shape[1]
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.8, nrows * 0.8 + (0.4 if title else 0)),
+                             squeeze=False, layout="constrained")
+    for k, axis in enumerate(axes.flat):
+        axis.set_axis_off()
+        if k < n:
+            limit = np.abs(W[:, k]).max() or 1.0
+            axis.imshow(W[:, k].reshape(28, 28), cmap="bwr", vmin=-limit, vmax=limit,
+                        interpolation="nearest")
+    if title:
+        fig.suptitle(title)
+    return fig
