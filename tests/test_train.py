@@ -1,0 +1,281 @@
+"""The training loop: sampling, history, callbacks, stopping, divergence, argument errors."""
+import contextlib
+import threading
+
+import numpy as np
+import pytest
+
+from helpers import mnist
+from helpers import train as train_module
+from helpers.network import Network
+from helpers.train import batches, train
+
+NIELSEN = dict(sizes=[784, 30, 10])
+CLASSIC = dict(sizes=[784, 100, 10], output="normalized_sigmoid", bias_init=0.1)        # 784-100-10
+TWO_HIDDEN = dict(sizes=[784, 30, 60, 10], activation="relu", output="softmax", loss="cross_entropy",
+                  init="small")
+
+
+@pytest.fixture(scope="module")
+def digits(real_mnist_dir):
+    """The first 10,000 training digits, scaled to [0, 1] and raw 0..255, and the first 2,000 test digits."""
+    scaled = mnist.load_mnist(data_dir=real_mnist_dir)
+    raw = mnist.load_mnist(data_dir=real_mnist_dir, scale=False)
+    return {"X": scaled["x_train"][:10_000].copy(), "X_raw": raw["x_train"][:10_000].copy(),
+            "y": scaled["y_train"][:10_000].copy(), "X_test": scaled["x_test"][:2000].copy(),
+            "y_test": scaled["y_test"][:2000].copy()}
+
+
+@pytest.fixture
+def loud_floats(monkeypatch):
+    """Let NumPy's overflow warnings through the training loop (pytest turns them into errors)."""
+    monkeypatch.setattr(train_module, "_quiet_floats", contextlib.nullcontext)
+
+
+def toy_data(N=60, seed=0):
+    """Two well separated blobs in 4 dimensions, labels 0 and 1."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(2, size=N)
+    X = rng.standard_normal((N, 4)) * 0.5 + 2.0 * y[:, None]
+    return X, y
+
+
+# --------------------------------------------------------------------------- sampling
+def test_shuffle_visits_every_row_once_per_epoch():
+    parts = list(batches(25, 10, "shuffle", np.random.default_rng(0)))
+    assert [len(p) for p in parts] == [10, 10, 5]
+    assert sorted(np.concatenate(parts)) == list(range(25))
+
+
+def test_replacement_draws_n_rows_with_replacement_in_whole_batches():
+    """The 784-100-10 program: randint(60000, size=60000) cut into 60 batches of 1000."""
+    parts = list(batches(60_000, 1000, "replacement", np.random.default_rng(0)))
+    assert len(parts) == 60 and all(len(p) == 1000 for p in parts)
+    rows = np.concatenate(parts)
+    assert rows.min() >= 0 and rows.max() < 60_000
+    assert len(np.unique(rows)) < 0.7 * 60_000          # about 1 - 1/e of the rows: duplicates
+
+
+def test_random_draws_one_batch_without_repeats():
+    parts = list(batches(60_000, 2000, "random", np.random.default_rng(0)))
+    assert len(parts) == 1 and len(np.unique(parts[0])) == 2000
+
+
+# --------------------------------------------------------------------------- history
+def test_history_of_an_epoch_run():
+    X, y = toy_data()
+    net = Network([4, 3, 2], rng=0)
+    seen = []
+    hist = train(net, X, y, lr=3.0, batch_size=10, epochs=4, X_test=X[:20], y_test=y[:20],
+                 callback=lambda h: seen.append(h.step[-1]))
+    assert hist.unit == "epoch" and hist.step == [1, 2, 3, 4] and seen == [1, 2, 3, 4]
+    assert len(hist.loss) == len(hist.train_acc) == len(hist.test_acc) == 4
+    assert hist.stopped == "" and hist.message == ""
+    assert hist.train_acc[-1] > 0.95 and hist.loss[-1] < hist.loss[0] / 2
+    assert 0 < hist.train_seconds <= hist.seconds
+
+
+def test_history_of_an_iteration_run():
+    X, y = toy_data()
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=10, iterations=45,
+                 sampling="random")
+    assert hist.unit == "iteration"
+    assert hist.step == [2 * k for k in range(1, 23)] + [45]       # every 45 // 20 = 2, and the last
+    assert hist.test_acc == []
+
+
+def test_eval_every_and_verbose_lines(capsys):
+    X, y = toy_data()
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=10, epochs=5, eval_every=2,
+                 X_test=X, y_test=y, verbose=True)
+    assert hist.step == [2, 4, 5]
+    out = capsys.readouterr()
+    assert out.out.splitlines()[0].startswith("epoch 2/5  loss ") and "test" in out.out
+    assert out.err == ""                                            # no progress bar unless asked
+
+
+def test_progress_bar_goes_to_stderr_and_ends_its_line(capsys):
+    X, y = toy_data()
+    train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=10, epochs=3, progress=True)
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.startswith("\rtraining") and "100% |####################| 18/18 steps" in out.err
+    assert out.err.endswith("\n")
+
+
+def test_same_seed_same_run_other_seed_other_run():
+    X, y = toy_data()
+    runs = [train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=7, epochs=2, rng=seed).loss
+            for seed in (1, 1, 2)]
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_training_keeps_the_dtype(dtype):
+    X, y = toy_data()
+    net = Network([4, 3, 2], dtype=dtype, rng=0)
+    train(net, X, y, lr=1.0, batch_size=10, epochs=1)
+    assert all(p.dtype == dtype for p in net.params)
+
+
+def test_one_hot_labels_train_like_integer_labels():
+    X, y = toy_data()
+    a, b = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    ha = train(a, X, y, lr=1.0, batch_size=10, epochs=2)
+    hb = train(b, X, np.eye(2)[y], lr=1.0, batch_size=10, epochs=2)
+    assert ha.loss == hb.loss and ha.train_acc == hb.train_acc
+
+
+# --------------------------------------------------------------------------- stopping
+@pytest.mark.parametrize("make_stop", [threading.Event, lambda: [False]])
+def test_a_stop_flag_ends_training_cleanly(make_stop):
+    X, y = toy_data()
+    flag = make_stop()
+    stop = flag if isinstance(flag, threading.Event) else (lambda: flag[0])
+
+    def callback(hist):
+        if hist.step[-1] == 2:
+            flag.set() if isinstance(flag, threading.Event) else flag.__setitem__(0, True)
+
+    net = Network([4, 3, 2], rng=0)
+    start = [p.copy() for p in net.params]
+    hist = train(net, X, y, lr=1.0, batch_size=10, epochs=10, stop=stop, callback=callback)
+    assert hist.stopped == "stopped" and hist.step == [1, 2, 3]
+    assert hist.message == "Stopped by request in epoch 3."
+    assert not np.array_equal(start[0], net.W[0])                  # what was trained is kept
+
+
+def test_ctrl_c_returns_what_was_trained(capsys):
+    X, y = toy_data()
+
+    def callback(hist):
+        if hist.step[-1] == 2:
+            raise KeyboardInterrupt
+
+    net = Network([4, 3, 2], rng=0)
+    hist = train(net, X, y, lr=3.0, batch_size=10, epochs=10, callback=callback)
+    assert hist.stopped == "interrupted" and hist.step == [1, 2]
+    assert "Interrupted (Ctrl-C) in epoch 2" in capsys.readouterr().out
+    assert net.accuracy(X, y) > 0.9
+
+
+def test_inf_loss_stops_with_a_message_and_keeps_the_last_finite_weights(capsys):
+    """After epoch 2 the weights are blown up to 1e30: epoch 3's loss is inf, and training stops."""
+    X, y = toy_data()
+    good = []
+
+    def sabotage(hist):
+        if hist.step[-1] == 2:
+            good.extend(p.copy() for p in net.params)
+            for W in net.W:
+                W *= 1e30
+
+    net = Network([4, 3, 2], output="identity", rng=0)
+    hist = train(net, X, y, lr=0.1, batch_size=10, epochs=5, callback=sabotage)
+    assert hist.stopped == "diverged" and hist.step == [1, 2]
+    assert hist.message.startswith("Training stopped in epoch 3: the loss became inf or NaN. "
+                                   "The learning rate lr=0.1 is probably too large")
+    assert all(np.array_equal(p, q) for p, q in zip(net.params, good))
+    assert capsys.readouterr().out.strip() == hist.message
+
+
+def test_quiet_keeps_the_message_in_the_history_only(capsys):
+    X, y = toy_data()
+    hist = train(Network([4, 3, 2], output="identity", rng=0), X * 1e30, y, lr=1.0, batch_size=10,
+                 epochs=2, quiet=True)
+    assert hist.stopped == "diverged" and hist.message.startswith("Training stopped in epoch")
+    assert capsys.readouterr().out == ""
+
+
+# --------------------------------------------------------------------------- divergence, real digits
+def run(digits, config, *, raw=False, N=10_000, **kwargs):
+    X = (digits["X_raw"] if raw else digits["X"])[:N]
+    return train(Network(**config, rng=0), X, digits["y"][:N], quiet=True, **kwargs)
+
+
+def test_nielsen_at_lr_100_saturates_in_epoch_1(digits):
+    hist = run(digits, NIELSEN, N=2000, lr=100.0, batch_size=10, epochs=3)
+    assert hist.stopped == "diverged" and hist.step == []
+    assert "Training stopped in epoch 1: every input now gives the same output" in hist.message
+
+
+@pytest.mark.parametrize("lr", [0.1, 1.0])
+def test_two_hidden_on_raw_pixels_at_large_lr_stops_as_the_loss_grows(digits, lr):
+    hist = run(digits, TWO_HIDDEN, raw=True, N=5000, lr=lr, batch_size=500, iterations=20,
+               sampling="random", l2=1e-3)
+    assert hist.stopped == "diverged" and "the loss grew from 2.3" in hist.message
+
+
+def test_nielsen_at_lr_3_trains_on(digits, loud_floats):
+    hist = run(digits, NIELSEN, N=1000, lr=3.0, batch_size=10, epochs=2)
+    assert hist.stopped == "" and hist.step == [1, 2]
+
+
+@pytest.mark.parametrize("lr", [2.0, 100.0])
+def test_classic_784_100_10_trains_on_even_at_lr_100(digits, lr, loud_floats):
+    hist = run(digits, CLASSIC, N=3000, lr=lr, batch_size=1000, epochs=6, sampling="replacement")
+    assert hist.stopped == "" and hist.step == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("lr", [1e-2, 2e-2])
+def test_two_hidden_on_raw_pixels_at_lr_1e_2_trains_on(digits, lr, loud_floats):
+    """At lr=2e-2 the loss climbs about 15 % above its start for a while: not a divergence."""
+    hist = run(digits, TWO_HIDDEN, raw=True, N=5000, lr=lr, batch_size=500, iterations=20,
+               sampling="random", l2=1e-3)
+    assert hist.stopped == "" and hist.step[-1] == 20 and hist.train_acc[-1] > 0.3
+
+
+def test_two_hidden_scaled_stalls_at_log_10_without_being_called_divergence(digits, loud_floats):
+    """Scaled pixels with 0.01 N(0, 1) weights barely move at lr=1e-2: a stall, not a divergence."""
+    hist = run(digits, TWO_HIDDEN, N=5000, lr=1e-2, batch_size=500, iterations=20,
+               sampling="random", l2=1e-3)
+    assert hist.stopped == "" and hist.loss[-1] == pytest.approx(np.log(10), abs=0.01)
+
+
+def test_nielsen_learns_from_real_digits(digits, loud_floats):
+    """Two epochs on 10,000 digits: test accuracy lands in a band around 84 %."""
+    hist = run(digits, NIELSEN, lr=3.0, batch_size=10, epochs=2, X_test=digits["X_test"],
+               y_test=digits["y_test"])
+    assert 0.65 < hist.test_acc[0] < hist.test_acc[1]
+    assert 0.80 < hist.test_acc[1] < 0.92
+
+
+# --------------------------------------------------------------------------- argument errors
+@pytest.mark.parametrize("change, message", [
+    (dict(X=np.zeros((60, 5))), r"X must have shape \(N, 4\) to fit the input layer \(sizes\[0\] = 4\)"),
+    (dict(X=np.zeros((0, 4)), y=np.zeros(0, dtype=int)), "X is empty"),
+    (dict(X=np.full((60, 4), np.nan)), "X contains NaN or inf"),
+    (dict(y=np.arange(60)), r"y holds labels 0..59, but the output layer \(sizes\[-1\] = 2\)"),
+    (dict(y=-np.ones(60, dtype=int)), "y holds labels -1..-1"),
+    (dict(y=np.zeros(59, dtype=int)), "y has 59 labels but X has 60 rows"),
+    (dict(y=np.zeros(60)), "y must hold integer class labels"),
+    (dict(y=np.zeros((60, 3))), r"y must be labels \(N,\) or one-hot rows \(N, 2\)"),
+    (dict(lr=0.0), "lr .* must be a positive number"),
+    (dict(lr=-1.0), "lr .* must be a positive number"),
+    (dict(lr=float("nan")), "lr .* must be a positive number"),
+    (dict(batch_size=0), "batch_size must be a whole number from 1 to len"),
+    (dict(batch_size=61), "batch_size must be a whole number from 1 to len"),
+    (dict(batch_size=2.5), "batch_size must be a whole number"),
+    (dict(epochs=0), "epochs must be a whole number >= 1"),
+    (dict(epochs=None, iterations=5), "epochs must be a whole number >= 1"),
+    (dict(sampling="random"), "iterations must be a whole number >= 1"),
+    (dict(sampling="bootstrap"), "sampling must be one of"),
+    (dict(l2=-0.1), "l2 .* must be a number >= 0"),
+    (dict(eval_every=0), "eval_every must be None or a whole number >= 1"),
+    (dict(X_test=np.zeros((5, 3)), y_test=np.zeros(5, dtype=int)), r"X_test must have shape \(N, 4\)"),
+    (dict(X_test=np.zeros((5, 4)), y_test=np.full(5, 7)), "y_test holds labels 7..7"),
+    (dict(X_test=np.zeros((5, 4))), "X_test and y_test must be given together"),
+])
+def test_bad_arguments_raise_value_errors_naming_them(change, message):
+    X, y = toy_data()
+    kwargs = dict(X=X, y=y, lr=1.0, batch_size=10, epochs=1)
+    kwargs.update(change)
+    with pytest.raises(ValueError, match=message):
+        train(Network([4, 3, 2], rng=0), **kwargs)
+
+
+def test_numpy_scalars_are_accepted():
+    X, y = toy_data()
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=np.float32(1.0), batch_size=np.int64(10),
+                 epochs=np.int64(1), l2=np.float64(0.0))
+    assert hist.step == [1]
