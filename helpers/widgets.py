@@ -27,8 +27,11 @@ LOSSES = {"mse": "sigmoid", "cross_entropy": "softmax"}   # loss -> its output a
 
 
 def _log_slider(value, lo, hi, label):
-    return w.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi), step=0.1,
-                            description=label, readout_format=".3g")
+    """A slider over 1, 2, 3, 5 times each power of ten from lo to hi: a log scale whose
+    every stop is a round number, so a value passed in (3.0, 0.01) is shown exactly."""
+    stops = [float(f"{m}e{k}") for k in range(-6, 4) for m in (1, 2, 3, 5)]
+    options = [(f"{v:g}", v) for v in stops if lo <= v <= hi]
+    return w.SelectionSlider(value=value, options=options, description=label)
 
 
 def _choices(value, options, label):
@@ -44,7 +47,7 @@ CONTROLS = {
     "loss": (lambda v: w.Dropdown(value=v, options=[("MSE + sigmoid", "mse"),
                                                     ("cross-entropy + softmax", "cross_entropy")],
                                   description="loss"), "'mse' or 'cross_entropy'"),
-    "lr": (lambda v: _log_slider(v, 1e-4, 1e2, "η (lr)"), "1e-4..100"),
+    "lr": (lambda v: _log_slider(v, 1e-4, 1e2, "η (lr)"), "1, 2, 3 or 5 times a power of ten, 1e-4..100"),
     "batch_size": (lambda v: _choices(v, [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
                                       "batch size"), "one of 1, 2, 5, 10, 20, ..., 1000, 2000"),
     "epochs": (lambda v: w.IntSlider(value=v, min=1, max=50, description="epochs"), "1..50"),
@@ -52,7 +55,7 @@ CONTROLS = {
                    "10..2000, a multiple of 10"),
     "subset": (lambda v: _choices(v, [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 60_000],
                                   "train images"), "one of 500, 1000, ..., 50000, 60000"),
-    "init_scale": (lambda v: _log_slider(v, 1e-3, 10, "init scale"), "0.001..10"),
+    "init_scale": (lambda v: _log_slider(v, 1e-3, 10, "init scale"), "1, 2, 3 or 5 times a power of ten, 0.001..10"),
     "l2": (lambda v: _choices(v, [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], "L2 λ"),
            "one of 0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1"),
     "input_scale": (lambda v: w.Dropdown(value=v, options=[("pixels 0..1", 1.0), ("pixels 0..255", 255.0)],

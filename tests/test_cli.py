@@ -56,7 +56,8 @@ def test_json_is_the_last_line(mnist_env, capsys, tmp_path):
     (["--batch-size", "0"], "error: batch_size must be a whole number from 1 to len(X) = 60000"),
     (["--sizes", "100,10"], "error: X must have shape (N, 100) to fit the input layer"),
     (["--sizes", "784,30,5"], "error: y holds labels 0..9, but the output layer (sizes[-1] = 5)"),
-    (["--loss", "cross_entropy", "--output", "sigmoid"], "error: loss 'cross_entropy' needs output='softmax'"),
+    (["--loss", "cross_entropy", "--output", "sigmoid"],
+     "error: loss 'cross_entropy' needs output='softmax'"),
     (["--init", "glorot"], "error: init 'glorot' is unknown"),
     (["--l2", "-1"], "error: l2 (the weight penalty) must be a number >= 0"),
 ])
@@ -78,7 +79,8 @@ def test_a_diverging_run_says_why_and_exits_with_1(mnist_env, capsys):
             "--no-progress", "--json"]
     assert main(args) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-2].startswith("Training stopped in iteration ") and "lr=1 is probably too large" in lines[-2]
+    assert lines[-2].startswith("Training stopped in iteration ")
+    assert "lr=1 is probably too large" in lines[-2]
     assert json.loads(lines[-1])["stopped"] == "diverged"
 
 

@@ -197,7 +197,8 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
 def test_loading_weights_of_other_shapes_is_a_clear_error(tmp_path):
     path = tmp_path / "net.npz"
     Network([6, 5, 4]).save(path)
-    with pytest.raises(ValueError, match=r"W0 has shape \(6, 5\) but this network \[6, 7, 4\] needs \(6, 7\)"):
+    message = r"W0 has shape \(6, 5\) but this network \[6, 7, 4\] needs \(6, 7\)"
+    with pytest.raises(ValueError, match=message):
         Network([6, 7, 4]).load_weights(path)
     with pytest.raises(ValueError, match="expected 6 arrays"):
         Network([6, 5, 4, 4]).load_weights(path)

@@ -8,7 +8,7 @@ from helpers.network import Network
 
 CONFIGS = [
     dict(sizes=[784, 30, 10]),                                                        # Nielsen, chapter 1
-    dict(sizes=[784, 100, 10], output="normalized_sigmoid", bias_init=0.1),            # the 784-100-10 classic
+    dict(sizes=[784, 100, 10], output="normalized_sigmoid", bias_init=0.1),            # 784-100-10
     dict(sizes=[784, 30, 60, 10], activation="relu", output="softmax", loss="cross_entropy",
          init="small"),                                                                # two hidden layers
     dict(sizes=[20, 8, 7, 6, 5], activation=["sigmoid", "relu", "identity"], output="identity"),

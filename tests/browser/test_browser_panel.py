@@ -79,9 +79,6 @@ def test_the_kernel_keeps_the_values_passed_in(panel):
     assert {k: v for k, v in settings.items() if k != "lr"} == {k: v for k, v in PASSED_IN.items() if k != "lr"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "helpers.widgets: the lr FloatLogSlider (step 0.1 in log10) snaps 3.0 to 10**0.5 = 3.162 in "
-    "the browser and sends that back to the kernel; remove this mark once lr=3.0 stays 3.0"))
 def test_the_kernel_keeps_the_learning_rate_passed_in(panel):
     assert kernel_settings(panel)["lr"] == PASSED_IN["lr"]
     assert panel.locator(".panel-control-lr .widget-readout").inner_text().strip() == "3"
