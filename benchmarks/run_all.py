@@ -49,6 +49,9 @@ def options_for(script, args):
 
 
 def main(args):
+    if {"-h", "--help"} & set(args):
+        print(__doc__.strip())
+        return 0
     scripts = sorted(HERE.glob("bench_*.py"))
     if not scripts:
         print("no benchmarks/bench_*.py found")
