@@ -21,7 +21,7 @@ def show_digits(images, labels=None, predictions=None, ncols=10, title=None, ax=
         corner of each digit), or None to make a new figure with one small Axes per digit.
     Returns the Figure.
     """
-    images = np.asarray(images).reshape(-1, 28, 28)  # (N, 28, 28)
+    images = _as_digits(images, "images")  # (N, 28, 28)
     n = len(images)
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)  # ceiling division
@@ -46,6 +46,17 @@ def show_digits(images, labels=None, predictions=None, ncols=10, title=None, ax=
     if title:
         fig.suptitle(title, y=1 - 0.05 / height, va="top")
     return fig
+
+
+def _as_digits(images, name):
+    """Return ``images`` as (N, 28, 28), or say what shape was expected."""
+    images = np.asarray(images)
+    if images.ndim == 1 and images.size == 784:
+        images = images[None]                               # one digit
+    if images.shape[1:] not in [(784,), (28, 28)]:
+        raise ValueError(f"{name}: expected (N, 784) rows or (N, 28, 28) images of 28x28 digits, "
+                         f"got shape {images.shape}")
+    return images.reshape(-1, 28, 28)
 
 
 def _caption(i, labels, predictions):
@@ -94,6 +105,8 @@ def plot_history(hist, axes=None, label=None):
     axes[1].legend(loc="lower right")
     for axis in axes:
         axis.xaxis.set_major_locator(plt.MaxNLocator(integer=True))    # epochs are whole numbers
+        if len(hist.step) == 1:                 # one point: whole-number ticks either side of it
+            axis.set_xlim(hist.step[0] - 1, hist.step[0] + 1)
     return axes
 
 
@@ -102,7 +115,15 @@ def confusion_matrix(labels, predictions, num_classes=10):
 
     labels, predictions: (N,) integer classes in 0..K-1.
     """
-    flat = num_classes * np.asarray(labels) + np.asarray(predictions)    # (N,) cell index
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    if labels.shape != predictions.shape or labels.ndim != 1:
+        raise ValueError(f"labels {labels.shape} and predictions {predictions.shape} must both "
+                         "be (N,) integer classes (take argmax(axis=1) of one-hot rows or outputs)")
+    for name, x in [("labels", labels), ("predictions", predictions)]:
+        if x.size and not (np.issubdtype(x.dtype, np.integer) and 0 <= x.min() and x.max() < num_classes):
+            raise ValueError(f"{name} must be integers in 0..{num_classes - 1}, got {x.dtype} "
+                             f"values from {x.min()} to {x.max()}")
+    flat = num_classes * labels.astype(np.int64) + predictions                # (N,) cell index
     return np.bincount(flat, minlength=num_classes ** 2).reshape(num_classes, num_classes)
 
 
@@ -135,9 +156,12 @@ def show_mistakes(images, labels, outputs, n=20, ncols=10, title=None):
     outputs (the prediction is the largest; its value is the confidence). Each digit is
     titled "label → prediction (confidence)". Returns the Figure.
     """
-    outputs = np.asarray(outputs)
+    images, labels, outputs = _as_digits(images, "images"), np.asarray(labels), np.asarray(outputs)
+    if not len(images) == len(labels) == len(outputs) or outputs.ndim != 2:
+        raise ValueError(f"images {images.shape}, labels {labels.shape} and outputs {outputs.shape} "
+                         "must be (N, 784), (N,) and (N, K) for the same N images")
     predicted = outputs.argmax(axis=1)                                    # (N,)
-    wrong = np.flatnonzero(predicted != np.asarray(labels))
+    wrong = np.flatnonzero(predicted != labels)
     worst = wrong[np.argsort(-outputs[wrong, predicted[wrong]], kind="stable")][:n]
     fig = show_digits(images[worst], labels[worst], predicted[worst], ncols=ncols, title=title)
     for axis, k in zip(fig.axes, worst):
@@ -153,6 +177,9 @@ def show_weights(W, ncols=10, title=None):
     each image has its own symmetric colour scale. Returns the Figure.
     """
     W = np.asarray(W)
+    if W.ndim != 2 or W.shape[0] != 784:
+        raise ValueError(f"W: expected a first-layer weight matrix (784, n), got shape {W.shape} "
+                         "(pass net.W[0], the weights from the 784 pixels)")
     n = W.shape[1]
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)

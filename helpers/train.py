@@ -115,19 +115,27 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     r = 0
     try:
         for r in range(1, rounds + 1):
-            t0 = time.perf_counter()
+            t0, done = time.perf_counter(), 0
             with _quiet_floats():
                 for idx in batches(len(X), batch_size, sampling, rng):
                     loss = net.sgd_step(X.take(idx, axis=0), Y.take(idx, axis=0), lr, l2)   # X[idx], Y[idx]
                     losses.append(loss)
                     first_loss = loss if first_loss is None else first_loss
+                    done += 1
                     if not math.isfinite(loss):
                         break
                     if stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop()):
                         hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
                         break
             hist.train_seconds += time.perf_counter() - t0
-            bar.update(steps_per_round)
+            bar.update(done)
+            if hist.stopped and done < steps_per_round:
+                # A part of an epoch is not an epoch: its mean loss would be that of a few
+                # batches only, so it is left out of the history (the weights are kept).
+                hist.message = (f"Stopped by request in {hist.unit} {r}, after {done} of its "
+                                f"{steps_per_round} mini-batches; the history holds finished "
+                                f"{hist.unit}s only, and the weights trained so far are kept.")
+                break
             if r % eval_every and r < rounds and not hist.stopped and math.isfinite(loss):
                 continue
             mean_loss, losses = float(np.mean(losses)), []

@@ -113,6 +113,8 @@ class TrainingPanel:
         if widget is None or widget.value != value:
             raise ValueError(f"{name}={value!r} is outside its slider's range ({allowed}); "
                              "pass a value inside it")
+        widget.style.description_width = "100px"      # room for "hidden units", "train images"
+        widget.layout.width = "340px"
         widget.add_class(f"panel-control-{name}")
         return widget
 
@@ -198,12 +200,12 @@ class TrainingPanel:
                                   f"{hist.loss[-1]:.4f} · train {100 * hist.train_acc[-1]:.2f}%{test}")
         else:
             self.readout.value = f"{hist.unit} 0/{self.progress.max}"
-        if final:
-            done = {"": "done", "stopped": "stopped", "interrupted": "stopped", "diverged": "diverged"}
-            self.readout.value += f" · <b>{done[hist.stopped]}</b> in {hist.seconds:.1f} s"
+        self.image.value = self._draw(hist)
+        if final:                               # the message first: "done"/"stopped" comes last
             if hist.message:
                 self.message.value = f"<span style='color:#b00'>{hist.message}</span>"
-        self.image.value = self._draw(hist)
+            done = {"": "done", "stopped": "stopped", "interrupted": "stopped", "diverged": "diverged"}
+            self.readout.value += f" · <b>{done[hist.stopped]}</b> in {hist.seconds:.1f} s"
 
     def _draw(self, hist):
         """Return the PNG bytes of the loss and accuracy curves (pyplot-free: safe in a thread)."""
@@ -213,8 +215,9 @@ class TrainingPanel:
             plots.plot_history(hist, axes=axes)
         else:
             axes[0].text(0.5, 0.5, "press Train", ha="center", va="center", transform=axes[0].transAxes)
-            axes[0].set(xlabel="epoch", ylabel="training loss", title="loss")
-            axes[1].set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+            unit = "iteration" if self.fixed["sampling"] == "random" else "epoch"
+            axes[0].set(xlabel=unit, ylabel="training loss", title="loss")
+            axes[1].set(xlabel=unit, ylabel="accuracy (%)", title="accuracy")
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         return buf.getvalue()

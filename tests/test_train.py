@@ -140,9 +140,38 @@ def test_a_stop_flag_ends_training_cleanly(make_stop):
     net = Network([4, 3, 2], rng=0)
     start = [p.copy() for p in net.params]
     hist = train(net, X, y, lr=1.0, batch_size=10, epochs=10, stop=stop, callback=callback)
-    assert hist.stopped == "stopped" and hist.step == [1, 2, 3]
-    assert hist.message == "Stopped by request in epoch 3."
+    # The flag is seen after the first batch of epoch 3: that part of an epoch is trained
+    # but not recorded, since its mean loss would be that of one batch.
+    assert hist.stopped == "stopped" and hist.step == [1, 2]
+    assert hist.message.startswith("Stopped by request in epoch 3, after 1 of its 6 mini-batches")
     assert not np.array_equal(start[0], net.W[0])                  # what was trained is kept
+
+
+def test_a_stop_after_the_last_batch_of_an_epoch_records_that_epoch():
+    X, y = toy_data()
+    calls = []
+
+    def stop():                     # true once the 6th batch (the last of epoch 1) is done
+        calls.append(1)
+        return len(calls) == 6
+
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=10, epochs=5, stop=stop)
+    assert hist.stopped == "stopped" and hist.step == [1] and len(hist.loss) == 1
+    assert hist.message == "Stopped by request in epoch 1."
+
+
+def test_a_stop_in_iteration_mode_records_the_iteration():
+    X, y = toy_data()
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return len(calls) == 7
+
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=10, iterations=100,
+                 sampling="random", stop=stop)
+    assert hist.stopped == "stopped" and hist.step == [5, 7]        # every 5th, and the last
+    assert hist.message == "Stopped by request in iteration 7."
 
 
 def test_ctrl_c_returns_what_was_trained(capsys):

@@ -127,7 +127,9 @@ def test_stop_ends_a_long_run(panel, screenshots):
     stopped_at, bar = readout(panel), progress(panel)
     epoch = int(re.search(r"epoch (\d+)/50", stopped_at)[1])
     assert epoch < 50, stopped_at
-    assert re.search(r"Stopped by request in epoch \d+", panel.locator(".panel-message").inner_text())
+    # The message and the readout are separate widgets, each synced on its own: wait for it.
+    expect(panel.locator(".panel-message")).to_contain_text(re.compile(r"Stopped by request in epoch \d+"),
+                                                            timeout=10_000)
     panel.page.wait_for_timeout(2000)
     assert readout(panel) == stopped_at and progress(panel) == bar, "training went on after Stop"
     expect(panel.locator(".panel-train")).to_be_enabled()
