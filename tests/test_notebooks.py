@@ -89,6 +89,9 @@ def test_executed_top_to_bottom_with_clean_outputs(path):
     counts = [c["execution_count"] for c in code]
     assert counts == list(range(1, len(code) + 1)), f"{path.name}: re-run it top to bottom and save"
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb["metadata"], f"{path.name}: saved widget state (the views show it, not GitHub)"
+    timed = [text(c)[:60] for c in nb["cells"] if "execution" in c.get("metadata", {})]
+    assert not timed, f"{path.name}: cells keep their run timestamps (a diff on every run): {timed[:3]}"
     for cell in code:
         for out in cell["outputs"]:
             assert out["output_type"] != "error", f"{path.name}: a stored error in:\n{text(cell)}"
