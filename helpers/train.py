@@ -267,7 +267,7 @@ EXAMPLES = {
         "--sizes 784,30,10 --epochs 30 --batch-size 10 --lr 3.0 --validation",
     "the 784-100-10 network of notebook 03 (300 epochs of 60 random batches)":
         "--sizes 784,100,10 --output normalized_sigmoid --bias-init 0.1 --sampling replacement "
-        "--batch-size 1000 --lr 2.0 --epochs 300",
+        "--batch-size 1000 --lr 2.0 --epochs 300 --eval-every 10",
     "the 784-30-60-10 network of notebook 04 (1000 iterations on raw pixels)":
         "--sizes 784,30,60,10 --activation relu --output softmax --loss cross_entropy --init small "
         "--l2 1e-3 --raw --sampling random --iterations 1000 --batch-size 2000 --lr 1e-2",
