@@ -135,10 +135,9 @@ class Network:
         The loss is the mean cost over the batch plus ``0.5 * l2 * sum(W**2)``;
         ``dW[l]`` and ``db[l]`` have the shapes of ``W[l]`` and ``b[l]``.
         """
-        Zs, As = self.forward_all(X)
-        loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        loss, Zs, As, dZ = self._forward_cost(X, y, l2)
         dW, db = self.backprop(Zs, As, dZ, l2)
-        return loss + self._penalty(l2), dW, db
+        return loss, dW, db
 
     def backprop(self, Zs, As, dZ, l2=0.0):
         """Return ``(dW, db)``: the output layer's ``dZ: (N, K)`` carried back through every layer.
@@ -162,9 +161,7 @@ class Network:
         Same as ``W -= lr * dW`` with ``dW`` from ``gradients``, but ``lr`` multiplies the
         small ``dZ`` of the output layer instead of every gradient (backprop is linear).
         """
-        Zs, As = self.forward_all(X)
-        loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
-        loss += self._penalty(l2)
+        loss, Zs, As, dZ = self._forward_cost(X, y, l2)
         if math.isfinite(loss):                 # never write a non-finite step into the weights
             dZ *= lr
             lr_dW, lr_db = self.backprop(Zs, As, dZ, lr * l2)
@@ -175,9 +172,14 @@ class Network:
 
     def loss(self, X, y, l2=0.0):
         """Return the mean cost over ``X`` (plus the L2 penalty), without gradients."""
+        return self._forward_cost(X, y, l2)[0]
+
+    def _forward_cost(self, X, y, l2):
+        """Return ``(loss, Zs, As, dZ)``: the forward pass, the mean cost plus the L2
+        penalty, and ``dZ: (N, K)``, the cost's gradient with respect to the output layer's ``Z``."""
         Zs, As = self.forward_all(X)
-        loss, _ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
-        return loss + self._penalty(l2)
+        loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        return loss + self._penalty(l2), Zs, As, dZ
 
     def _penalty(self, l2):
         """Return the weight penalty 0.5 * l2 * sum of every squared weight (0.0 if l2 is 0)."""
