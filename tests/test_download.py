@@ -2,6 +2,7 @@
 import io
 import shutil
 import socket
+import threading
 import time
 
 import pytest
@@ -53,8 +54,14 @@ def test_mirror_that_never_answers_times_out(synthetic_mnist, mirror, tmp_path, 
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         hanging = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        # In a thread, so that a download that hangs fails this test instead of hanging it.
+        done = []
+        worker = threading.Thread(daemon=True, target=lambda: done.append(mnist.ensure_mnist(
+            tmp_path / "data", mirrors=[hanging, mirror], checksums=synthetic_mnist.checksums)))
         start = time.perf_counter()
-        mnist.ensure_mnist(tmp_path / "data", mirrors=[hanging, mirror], checksums=synthetic_mnist.checksums)
+        worker.start()
+        worker.join(timeout=10)
+        assert done, "the download still waits for a mirror that never answers, 10 s on"
     assert time.perf_counter() - start < 3
     assert_downloaded(tmp_path / "data", synthetic_mnist.folder)
     assert all("timed out" in line for line in notes(capsys.readouterr().err))
