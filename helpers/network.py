@@ -2,17 +2,17 @@
 
 The whole mini-batch goes through the network as one matrix, a row per example::
 
-    A[0] = X                                   # (N, sizes[0])
-    Z[l] = A[l-1] @ W[l] + b[l]                # (N, sizes[l])
-    A[l] = f_l(Z[l])
+    A[0]   = X                                 # (N, sizes[0])
+    Z[l]   = A[l] @ W[l] + b[l]                # (N, sizes[l+1])
+    A[l+1] = f_l(Z[l])
 
 and backprop runs the chain rule backwards with matrix products (derived in
-notebook 03)::
+notebook 03), for l from the last layer down to 0::
 
-    dZ[L]   from the loss                      # (N, sizes[L])
-    dW[l]   = A[l-1].T @ dZ[l] + l2 * W[l]     # (sizes[l-1], sizes[l])
-    db[l]   = dZ[l].sum(axis=0)                # (sizes[l],)
-    dZ[l-1] = f'_{l-1}(dZ[l] @ W[l].T)
+    dZ[-1]  from the loss                      # (N, sizes[-1]): dC/dZ of the output layer
+    dW[l]   = A[l].T @ dZ[l] + l2 * W[l]       # (sizes[l], sizes[l+1])
+    db[l]   = dZ[l].sum(axis=0)                # (sizes[l+1],)
+    dZ[l-1] = (dZ[l] @ W[l].T) * f_{l-1}'(Z[l-1])
 
 Here the lists are 0-based: ``W[0]`` joins the input layer to the first hidden layer.
 The input layer has no biases. Labels may be given as integers ``y: (N,)`` or as
