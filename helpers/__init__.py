@@ -11,6 +11,7 @@ Modules, one responsibility each:
 - ``gradcheck``    centred finite differences and relative errors
 - ``plots``        digits, curves, confusion matrices
 - ``widgets``      the slider panel used by the notebooks
+- ``progress``     a one-line text progress bar (downloads, long training runs)
 
 Conventions everywhere: a batch is a matrix of rows, ``X: (N, 784)``; weights are
 ``W: (n_in, n_out)`` and biases ``b: (n_out,)``; ``y`` holds integer labels ``(N,)`` and

@@ -68,7 +68,9 @@ def decode_idx(gz, name, checksums=SHA256):
         raise MNISTError(f"is corrupt (not valid gzip: {err})") from None
     images = "images" in name
     magic, start = (2051, 16) if images else (2049, 8)  # header: magic, N[, rows, cols]
-    header = np.frombuffer(raw[:start], dtype=">u4") if len(raw) >= start else np.zeros(1, int)
+    if len(raw) < start:
+        raise MNISTError(f"is damaged (it holds {len(raw)} bytes, fewer than its {start}-byte header)")
+    header = np.frombuffer(raw[:start], dtype=">u4")
     if header[0] != magic:
         kind = "image" if images else "label"
         raise MNISTError(f"has magic number {header[0]}, not {magic}: it is not an MNIST {kind} file")
@@ -146,7 +148,7 @@ def download(name, folder, mirrors=None, checksums=SHA256):
             decode_idx(Path(tmp).read_bytes(), name, checksums)
             os.replace(tmp, folder / name)
             return
-        except (OSError, MNISTError) as err:  # urllib's errors and timeouts are OSErrors
+        except (OSError, ValueError, MNISTError) as err:  # urllib: OSError; ValueError: a bad URL
             reason = f"served a copy that {err}" if isinstance(err, MNISTError) else str(err)
             failures.append(f"{url}: {reason}")
             more = "; trying the next mirror" if i + 1 < len(mirrors) else ""
@@ -164,10 +166,12 @@ def _fetch(url, fd, name):
     with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=TIMEOUT) as response:
         size = response.headers.get("Content-Length")
         bar = Progress(int(size) if size else None, desc=name)
-        while chunk := response.read(1 << 16):
-            out.write(chunk)
-            bar.update(len(chunk))
-        bar.close()
+        try:
+            while chunk := response.read(1 << 16):
+                out.write(chunk)
+                bar.update(len(chunk))
+        finally:
+            bar.close()                             # end the bar's line, also when a read fails
 
 
 def _make_writable_folder(folder):

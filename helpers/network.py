@@ -20,6 +20,7 @@ one-hot rows ``Y: (N, K)``.
 """
 import json
 import math
+import numbers
 
 import numpy as np
 
@@ -31,6 +32,9 @@ INITS = {"normal": 1.0, "small": 0.01}
 def one_hot(y, num_classes, dtype=np.float64):
     """Return the one-hot rows ``(N, num_classes)`` of integer labels ``y: (N,)``."""
     y = np.asarray(y)
+    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.size == 0):
+        raise ValueError(f"labels y must be (N,) integers (or (N, {num_classes}) one-hot rows), "
+                         f"but they are {y.dtype} of shape {y.shape}")
     if y.size and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"labels y must lie in 0..{num_classes - 1} for {num_classes} "
                          f"outputs, but they range over {y.min()}..{y.max()}")
@@ -116,8 +120,12 @@ class Network:
         return self.forward(X).argmax(axis=1)
 
     def accuracy(self, X, y):
-        """Return the fraction of rows of ``X`` whose prediction equals the label in ``y: (N,)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        """Return the fraction of rows of ``X`` predicted right; ``y``: labels (N,) or one-hot rows (N, K)."""
+        y = np.asarray(y)
+        y = y.argmax(axis=1) if y.ndim == 2 else y
+        if y.shape != (len(X),):
+            raise ValueError(f"y has {len(y)} labels for the {len(X)} rows of X: give one label per row")
+        return float(np.mean(self.predict(X) == y))
 
     # ---------------------------------------------------------------- backprop
     def targets(self, y):
@@ -178,7 +186,10 @@ class Network:
         """Return ``(loss, Zs, As, dZ)``: the forward pass, the mean cost plus the L2
         penalty, and ``dZ: (N, K)``, the cost's gradient with respect to the output layer's ``Z``."""
         Zs, As = self.forward_all(X)
-        loss, dZ = self._loss(Zs[-1], As[-1], self.targets(y), self.activations[-1])
+        Y = self.targets(y)
+        if len(Y) != len(As[0]):
+            raise ValueError(f"y has {len(Y)} labels for the {len(As[0])} rows of X: give one label per row")
+        loss, dZ = self._loss(Zs[-1], As[-1], Y, self.activations[-1])
         return loss + self._penalty(l2), Zs, As, dZ
 
     def _penalty(self, l2):
@@ -247,7 +258,7 @@ class Network:
 
 
 def _init_scale(init, n_in):
-    if isinstance(init, (int, float)):
+    if isinstance(init, numbers.Real) and not isinstance(init, bool):    # a number, np.float32 too
         return float(init)
     if init == "xavier":
         return 1.0 / np.sqrt(n_in)

@@ -56,6 +56,8 @@ def _as_digits(images, name):
     if images.shape[1:] not in [(784,), (28, 28)]:
         raise ValueError(f"{name}: expected (N, 784) rows or (N, 28, 28) images of 28x28 digits, "
                          f"got shape {images.shape}")
+    if len(images) == 0:
+        raise ValueError(f"{name}: there is no image to draw (N = 0)")
     return images.reshape(-1, 28, 28)
 
 
@@ -163,6 +165,11 @@ def show_mistakes(images, labels, outputs, n=20, ncols=10, title=None):
     predicted = outputs.argmax(axis=1)                                    # (N,)
     wrong = np.flatnonzero(predicted != labels)
     worst = wrong[np.argsort(-outputs[wrong, predicted[wrong]], kind="stable")][:n]
+    if len(worst) == 0:                         # nothing wrong: say so instead of an empty grid
+        fig, ax = plt.subplots(figsize=(5, 0.5))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, f"no wrong predictions among the {len(labels)} images", ha="center", va="center")
+        return fig
     fig = show_digits(images[worst], labels[worst], predicted[worst], ncols=ncols, title=title)
     for axis, k in zip(fig.axes, worst):
         axis.set_title(f"{labels[k]} → {predicted[k]} ({outputs[k, predicted[k]]:.2f})",

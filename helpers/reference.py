@@ -39,10 +39,10 @@ def backprop_example(net, x, y):
 def gradients_loop(net, X, Y):
     """Return ``(dW, db)`` averaged over the mini-batch, one example at a time.
 
-    X: (N, n_in); Y: (N, K) one-hot. The results have the shapes of ``net.W`` and
-    ``net.b``, so they can be compared with ``net.gradients`` directly.
+    X: (N, n_in); Y: (N, K) one-hot, or labels (N,). The results have the shapes of
+    ``net.W`` and ``net.b``, so they can be compared with ``net.gradients`` directly.
     """
-    X, Y = np.asarray(X, dtype=net.dtype), np.asarray(Y, dtype=net.dtype)
+    X, Y = np.asarray(X, dtype=net.dtype), net.targets(Y)
     sum_w = [np.zeros_like(W.T) for W in net.W]
     sum_b = [np.zeros((len(b), 1), dtype=b.dtype) for b in net.b]
     for x, y in zip(X, Y):

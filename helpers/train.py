@@ -19,6 +19,7 @@ import math
 import numbers
 import sys
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,9 +92,11 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     progress: show a progress bar on stderr; verbose: print one line per evaluation;
     quiet: do not print why training stopped early (``history.message`` still says it).
 
-    Training stops early, keeping the last finite weights, if the loss becomes
-    inf or NaN or climbs far above where it started (the learning rate is too
-    large, or the inputs are unscaled), and on Ctrl-C; ``history.stopped`` says why.
+    Training stops early if the loss becomes inf or NaN (checked at every step) or, at an
+    evaluation, has climbed far above where it started or every input gets the same
+    saturated output (the learning rate is too large, or the inputs are unscaled): the weights are then put back to
+    those of the last good evaluation (or the start). It also stops on Ctrl-C or ``stop``,
+    keeping the weights trained so far. ``history.stopped`` and ``history.message`` say why.
     """
     X, y, X_test, y_test = _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations,
                                   sampling, l2, eval_every)
@@ -161,7 +164,8 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     except KeyboardInterrupt:
         hist.stopped = "interrupted"
         hist.message = f"Interrupted (Ctrl-C) in {hist.unit} {r}; the weights trained so far are kept."
-    bar.close()
+    finally:
+        bar.close()                             # end the bar's line, also if a callback raised
     hist.seconds = time.perf_counter() - start
     if hist.message and not quiet:
         print(hist.message)
@@ -321,6 +325,8 @@ def main(argv=None):
         init = a.init                        # a name: normal, small, xavier, he
     hidden = a.activation.split(",") if "," in a.activation else a.activation
     output = a.output or ("softmax" if a.loss == "cross_entropy" else "sigmoid")
+    if a.save and not Path(a.save).resolve().parent.is_dir():     # say so now, not after training
+        p.error(f"--save {a.save}: the folder {Path(a.save).resolve().parent} does not exist")
     try:
         data = mnist.load_mnist(dtype=a.dtype, scale=not a.raw, validation=a.validation)
         net = Network(sizes, hidden, output, a.loss, init, a.bias_init, a.dtype, rng=a.seed)

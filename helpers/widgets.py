@@ -38,7 +38,7 @@ def _choices(value, options, label):
     return w.SelectionSlider(value=value, options=options, description=label)
 
 
-# name -> (how to make its widget from a value, the allowed range as text, a check)
+# name -> (how to make its widget from a value, the allowed range as text)
 CONTROLS = {
     "hidden": (lambda v: w.IntSlider(value=v, min=1, max=200, description="hidden units"), "1..200"),
     "hidden2": (lambda v: w.IntSlider(value=v, min=1, max=200, description="hidden 2"), "1..200"),
@@ -82,8 +82,14 @@ class TrainingPanel:
                  lr=3.0, batch_size=10, epochs=3, iterations=None, sampling="shuffle",
                  subset=10_000, init="normal", init_scale=None, l2=0.0, input_scale=1.0, seed=0,
                  controls=("lr", "batch_size", "epochs", "subset")):
+        if len(hidden) > 2:
+            raise ValueError(f"hidden={tuple(hidden)}: the panel builds at most two hidden layers; "
+                             "pass one or two sizes, e.g. hidden=(30, 60)")
+        if sampling == "random" and iterations is None:
+            raise ValueError("sampling='random' trains for a number of iterations: pass iterations=..., "
+                             "e.g. iterations=1000")
         self.data = data
-        self.fixed = dict(activation=activation, output=output, init=init, sampling=sampling)
+        self.fixed = dict(output=output, init=init, sampling=sampling)
         self.values = dict(hidden=hidden[0] if hidden else None, hidden2=hidden[1] if len(hidden) > 1 else None,
                            activation=activation, loss=loss, lr=lr, batch_size=batch_size, epochs=epochs,
                            iterations=iterations, subset=subset, init_scale=init_scale, l2=l2,
@@ -104,8 +110,10 @@ class TrainingPanel:
         if value is None and name == "init_scale":
             value = self.values[name] = 1.0           # N(0, 1): Nielsen's initialisation
         if value is None:
-            raise ValueError(f"control {name!r} needs a value: pass {name}=... "
-                             + ("(and enough hidden layers)" if name.startswith("hidden") else ""))
+            raise ValueError(f"control {name!r} needs a value: "
+                             + ("pass two hidden sizes, e.g. hidden=(30, 60)" if name == "hidden2"
+                                else "pass hidden=(30,) or another size" if name == "hidden"
+                                else f"pass {name}=..."))
         try:
             widget = make(value)
         except Exception:                       # the widget refused the value

@@ -73,6 +73,14 @@ def test_sizes_that_are_not_numbers_are_a_usage_error(capsys):
     assert e.value.code == 2 and "--sizes must be whole numbers" in capsys.readouterr().err
 
 
+def test_a_save_path_in_a_missing_folder_is_refused_before_training(capsys, tmp_path):
+    with pytest.raises(SystemExit) as e:
+        main(QUICK + ["--save", str(tmp_path / "missing" / "net.npz")])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and f"--save {tmp_path / 'missing' / 'net.npz'}: the folder" in err
+    assert "does not exist" in err
+
+
 def test_a_diverging_run_says_why_and_exits_with_1(mnist_env, capsys):
     args = ["--sizes", "784,30,60,10", "--activation", "relu", "--loss", "cross_entropy", "--init", "small",
             "--raw", "--sampling", "random", "--iterations", "20", "--batch-size", "500", "--lr", "1",

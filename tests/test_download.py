@@ -64,7 +64,45 @@ def test_mirror_that_never_answers_times_out(synthetic_mnist, mirror, tmp_path, 
         assert done, "the download still waits for a mirror that never answers, 10 s on"
     assert time.perf_counter() - start < 3
     assert_downloaded(tmp_path / "data", synthetic_mnist.folder)
-    assert all("timed out" in line for line in notes(capsys.readouterr().err))
+    lines = notes(capsys.readouterr().err)
+    assert len(lines) == 4 and all("timed out" in line for line in lines)
+
+
+def test_a_mirror_that_stalls_mid_file_times_out_on_a_line_of_its_own(synthetic_mnist, mirror, tmp_path,
+                                                                      monkeypatch, capsys):
+    monkeypatch.setattr(mnist, "TIMEOUT", 0.2)
+    with socket.socket() as stalling:        # sends the headers and a first chunk, then nothing more
+        stalling.bind(("127.0.0.1", 0))
+        stalling.listen(8)
+
+        def stall(conn):
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 200000\r\n\r\n" + b"\0" * 70_000)
+                time.sleep(1)                # longer than the timeout, then hang up
+
+        def answer_and_stall():
+            while True:
+                try:
+                    conn, _ = stalling.accept()
+                except OSError:                  # the test closed the socket: done
+                    return
+                threading.Thread(target=stall, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=answer_and_stall, daemon=True).start()
+        stalls = f"http://127.0.0.1:{stalling.getsockname()[1]}/"
+        mnist.ensure_mnist(tmp_path / "data", mirrors=[stalls, mirror], checksums=synthetic_mnist.checksums)
+    assert_downloaded(tmp_path / "data", synthetic_mnist.folder)      # no .part file left either
+    lines = notes(capsys.readouterr().err)
+    assert len(lines) == 4 and all(line.startswith(f"note: {stalls}") and "timed out" in line for line in lines)
+
+
+def test_a_mirror_that_is_not_a_url_is_skipped(synthetic_mnist, mirror, tmp_path, capsys):
+    folder = mnist.ensure_mnist(tmp_path / "data", mirrors=["example.org/mnist/", mirror],
+                                checksums=synthetic_mnist.checksums)
+    assert_downloaded(folder, synthetic_mnist.folder)
+    lines = notes(capsys.readouterr().err)
+    assert len(lines) == 4 and all("unknown url type" in line for line in lines)
 
 
 def test_corrupt_copy_is_rejected_and_the_next_mirror_used(synthetic_mnist, mirror, serve, tmp_path, capsys):

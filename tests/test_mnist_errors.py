@@ -49,11 +49,15 @@ def test_wrong_magic_number(synthetic_mnist, key, wrong):
     assert str(path) in str(err.value) and FIX in str(err.value)
 
 
-def test_empty_file_has_no_magic_number(synthetic_mnist):
-    path = synthetic_mnist.folder / mnist.FILES["train_labels"]
-    path.write_bytes(gzip.compress(b""))
-    with pytest.raises(mnist.MNISTError, match="magic number 0, not 2049"):
+@pytest.mark.parametrize("key, kept, header", [("train_labels", 0, 8), ("train_images", 10, 16)])
+def test_a_file_shorter_than_its_header_is_damaged(synthetic_mnist, key, kept, header):
+    path = synthetic_mnist.folder / mnist.FILES[key]
+    raw = gzip.decompress(path.read_bytes())
+    path.write_bytes(gzip.compress(raw[:kept]))             # nothing, or the magic number and a bit
+    with pytest.raises(mnist.MNISTError, match=f"is damaged \\(it holds {kept} bytes, fewer than its "
+                                               f"{header}-byte header\\)") as err:
         mnist.read_idx(path)
+    assert str(path) in str(err.value) and FIX in str(err.value)
 
 
 def test_header_that_disagrees_with_the_body(synthetic_mnist):

@@ -77,10 +77,14 @@ def test_sgd_step_is_one_step_along_the_gradients(output, loss, l2):
     assert all(np.allclose(p, e, rtol=1e-13, atol=1e-15) for p, e in zip(net.params, expected))
 
 
-def test_loss_equals_the_loss_of_gradients():
+def test_loss_is_the_mean_cost_plus_the_penalty():
     net = Network([6, 5, 4], "relu", "softmax", "cross_entropy", dtype=np.float64, rng=0)
     X, y = data_away_from_kinks(net, seed=0)
-    assert net.loss(X, y, 0.1) == pytest.approx(net.gradients(X, y, 0.1)[0], rel=1e-15)
+    P = net.forward(X)                                          # the softmax probabilities
+    assert net.loss(X, y) == pytest.approx(-np.mean(np.log(P[np.arange(len(y)), y])), rel=1e-12)
+    mse = Network([6, 5, 4], dtype=np.float64, rng=0)
+    assert mse.loss(X, y) == pytest.approx(0.5 * np.mean(np.sum((mse.forward(X) - np.eye(4)[y]) ** 2, axis=1)),
+                                           rel=1e-12)
     penalty = 0.5 * 0.1 * sum((W ** 2).sum() for W in net.W)
     assert net.loss(X, y, 0.1) - net.loss(X, y) == pytest.approx(penalty, rel=1e-12)
 
@@ -170,6 +174,9 @@ def test_accuracy_counts_matching_predictions():
     X = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0], [0.0, 3.0]])
     assert net.predict(X).tolist() == [0, 1, 0, 1]
     assert net.accuracy(X, [0, 1, 1, 1]) == 0.75
+    assert net.accuracy(X, np.eye(2)[[0, 1, 1, 1]]) == 0.75             # one-hot rows too
+    with pytest.raises(ValueError, match="y has 3 labels for the 4 rows of X"):
+        net.accuracy(X, [0, 1, 1])
 
 
 def test_copy_is_independent():
@@ -239,6 +246,21 @@ def test_inputs_and_labels_that_do_not_fit_raise_value_errors():
         net.targets(np.array([0, 10]))
     with pytest.raises(ValueError, match="Y has 5 columns but the network has 10 outputs"):
         net.targets(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="y has 4 labels for the 5 rows of X: give one label per row"):
+        net.gradients(np.zeros((5, 784)), np.zeros(4, dtype=int))
+    with pytest.raises(ValueError, match=r"labels y must be \(N,\) integers .* but they are float64"):
+        net.loss(np.zeros((2, 784)), np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("init, scale", [(np.float32(0.5), 0.5), (np.int64(2), 2.0)])
+def test_a_numpy_number_is_an_init_scale(init, scale):
+    net = Network([400, 10], init=init, dtype=np.float64, rng=0)
+    assert net.W[0].std() == pytest.approx(scale, rel=0.05)
+
+
+def test_true_is_not_an_init_scale():
+    with pytest.raises(ValueError, match="init True is unknown"):
+        Network([4, 2], init=True)
 
 
 def test_one_hot():

@@ -55,6 +55,13 @@ def test_show_mistakes_shows_the_most_confident_wrong_answers_first():
     assert shown == pytest.approx([2 / 6, 3 / 6])
 
 
+def test_no_mistakes_is_said_not_drawn_and_no_images_is_an_error():
+    fig = plots.show_mistakes(np.zeros((3, 784)), np.array([0, 1, 2]), np.eye(3))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["no wrong predictions among the 3 images"]
+    with pytest.raises(ValueError, match=r"images: there is no image to draw \(N = 0\)"):
+        plots.show_digits(np.zeros((0, 784)))
+
+
 def test_show_digits_marks_wrong_predictions_in_red():
     fig = plots.show_digits(np.zeros((3, 784)), labels=[7, 1, 4], predictions=np.eye(10)[[7, 2, 4]])
     titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]

@@ -53,8 +53,14 @@ def test_every_stop_of_the_log_sliders_is_a_round_number(data):
 def test_unknown_controls_and_missing_values_are_named(data):
     with pytest.raises(ValueError, match=r"'depth' is not a known control; choose from \["):
         TrainingPanel(data, controls=("depth",))
-    with pytest.raises(ValueError, match=r"control 'hidden2' needs a value: pass hidden2="):
+    with pytest.raises(ValueError, match=r"control 'hidden2' needs a value: pass two hidden sizes, e\.g\. hidden=\(30, 60\)"):
         TrainingPanel(data, hidden=(30,), controls=("hidden2",))
+    with pytest.raises(ValueError, match=r"control 'hidden' needs a value: pass hidden=\(30,\)"):
+        TrainingPanel(data, hidden=(), controls=("hidden",))
+    with pytest.raises(ValueError, match=r"at most two hidden layers; pass one or two sizes"):
+        TrainingPanel(data, hidden=(8, 6, 4))
+    with pytest.raises(ValueError, match=r"sampling='random' trains for a number of iterations: pass iterations="):
+        TrainingPanel(data, sampling="random")
     with pytest.raises(ValueError, match=r"control 'iterations' needs a value"):
         TrainingPanel(data, controls=("iterations",))
 
