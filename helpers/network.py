@@ -29,15 +29,33 @@ from . import activations, losses
 INITS = {"normal": 1.0, "small": 0.01}
 
 
+def check_labels(y, num_rows, num_classes, name="y", rows_name="X"):
+    """Return ``y`` as an array, or raise a ValueError that names the problem.
+
+    y must be ``num_rows`` integer labels in 0..num_classes-1 ``(N,)``, or one-hot rows
+    ``(N, num_classes)``: one per row of ``rows_name``.
+    """
+    y = np.asarray(y)
+    if len(y) != num_rows:
+        raise ValueError(f"{name} has {len(y)} labels but {rows_name} has {num_rows} rows: "
+                         "give one label per row")
+    if y.ndim == 1 and y.size and not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer class labels, not {y.dtype} values")
+    if y.ndim == 1 and y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"{name} holds labels {y.min()}..{y.max()}, but the output layer "
+                         f"(sizes[-1] = {num_classes}) only has room for labels 0..{num_classes - 1}")
+    if y.ndim != 1 and y.shape[1:] != (num_classes,):
+        raise ValueError(f"{name} must be labels (N,) or one-hot rows (N, {num_classes}) to fit the "
+                         f"output layer (sizes[-1] = {num_classes}), but it has shape {y.shape}")
+    return y
+
+
 def one_hot(y, num_classes, dtype=np.float64):
     """Return the one-hot rows ``(N, num_classes)`` of integer labels ``y: (N,)``."""
     y = np.asarray(y)
-    if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.size == 0):
-        raise ValueError(f"labels y must be (N,) integers (or (N, {num_classes}) one-hot rows), "
-                         f"but they are {y.dtype} of shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"labels y must lie in 0..{num_classes - 1} for {num_classes} "
-                         f"outputs, but they range over {y.min()}..{y.max()}")
+    if y.ndim != 1:
+        raise ValueError(f"y must be integer labels (N,), not an array of shape {y.shape}")
+    check_labels(y, len(y), num_classes)
     Y = np.zeros((y.shape[0], num_classes), dtype=dtype)
     Y[np.arange(y.shape[0]), y] = 1
     return Y
@@ -121,19 +139,14 @@ class Network:
 
     def accuracy(self, X, y):
         """Return the fraction of rows of ``X`` predicted right; ``y``: labels (N,) or one-hot rows (N, K)."""
-        y = np.asarray(y)
-        y = y.argmax(axis=1) if y.ndim == 2 else y
-        if y.shape != (len(X),):
-            raise ValueError(f"y has {len(y)} labels for the {len(X)} rows of X: give one label per row")
-        return float(np.mean(self.predict(X) == y))
+        y = check_labels(y, len(X), self.sizes[-1])
+        return float(np.mean(self.predict(X) == (y.argmax(axis=1) if y.ndim == 2 else y)))
 
     # ---------------------------------------------------------------- backprop
     def targets(self, y):
         """Return one-hot targets ``(N, K)`` for labels ``y: (N,)``; one-hot input passes through."""
-        y = np.asarray(y)
+        y = check_labels(y, len(y), self.sizes[-1])
         if y.ndim == 2:
-            if y.shape[1] != self.sizes[-1]:
-                raise ValueError(f"Y has {y.shape[1]} columns but the network has {self.sizes[-1]} outputs")
             return y.astype(self.dtype, copy=False)
         return one_hot(y, self.sizes[-1], self.dtype)
 
@@ -186,9 +199,7 @@ class Network:
         """Return ``(loss, Zs, As, dZ)``: the forward pass, the mean cost plus the L2
         penalty, and ``dZ: (N, K)``, the cost's gradient with respect to the output layer's ``Z``."""
         Zs, As = self.forward_all(X)
-        Y = self.targets(y)
-        if len(Y) != len(As[0]):
-            raise ValueError(f"y has {len(Y)} labels for the {len(As[0])} rows of X: give one label per row")
+        Y = self.targets(check_labels(y, len(As[0]), self.sizes[-1]))
         loss, dZ = self._loss(Zs[-1], As[-1], Y, self.activations[-1])
         return loss + self._penalty(l2), Zs, As, dZ
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Network, check_batch
+from .network import Network, check_batch, check_labels
 from .progress import Progress
 
 SAMPLINGS = ("shuffle", "replacement", "random")
@@ -94,9 +94,10 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
 
     Training stops early if the loss becomes inf or NaN (checked at every step) or, at an
     evaluation, has climbed far above where it started or every input gets the same
-    saturated output (the learning rate is too large, or the inputs are unscaled): the weights are then put back to
-    those of the last good evaluation (or the start). It also stops on Ctrl-C or ``stop``,
-    keeping the weights trained so far. ``history.stopped`` and ``history.message`` say why.
+    saturated output (the learning rate is too large, or the inputs are unscaled); the
+    weights are then put back to those of the last good evaluation (or the start). It also
+    stops on Ctrl-C or ``stop``, keeping the weights trained so far. ``history.stopped``
+    and ``history.message`` say why.
     """
     X, y, X_test, y_test = _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations,
                                   sampling, l2, eval_every)
@@ -206,19 +207,7 @@ def _check_data(net, X, y, x_name, y_name):
     check_batch(X, net.sizes[0], x_name)
     if not (np.isfinite(X.min()) and np.isfinite(X.max())):   # NaN or inf anywhere shows up in one
         raise ValueError(f"{x_name} contains NaN or inf values")
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"{y_name} has {len(y)} labels but {x_name} has {len(X)} rows")
-    K = net.sizes[-1]
-    if y.ndim == 1 and not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{y_name} must hold integer class labels, not {y.dtype} values")
-    if y.ndim == 1 and (y.min() < 0 or y.max() >= K):
-        raise ValueError(f"{y_name} holds labels {y.min()}..{y.max()}, but the output layer "
-                         f"(sizes[-1] = {K}) only has room for labels 0..{K - 1}")
-    if y.ndim != 1 and y.shape[1:] != (K,):
-        raise ValueError(f"{y_name} must be labels (N,) or one-hot rows (N, {K}) to fit the "
-                         f"output layer (sizes[-1] = {K}), but it has shape {y.shape}")
-    return X, y
+    return X, check_labels(y, len(X), net.sizes[-1], y_name, x_name)
 
 
 def _positive(x):
