@@ -106,6 +106,7 @@ class Network:
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
         rng = np.random.default_rng(rng)
+        self.velocity = None                    # momentum's running steps (see sgd_step)
         self.W, self.b = [], []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             scale = _init_scale(init, n_in)
@@ -176,19 +177,32 @@ class Network:
                 dZ = self.activations[l - 1].backward(Zs[l - 1], As[l], dZ @ self.W[l].T)
         return dW, db
 
-    def sgd_step(self, X, y, lr, l2=0.0):
+    def sgd_step(self, X, y, lr, l2=0.0, momentum=0.0):
         """Take one step of gradient descent on the mini-batch; return the loss before it.
 
         Same as ``W -= lr * dW`` with ``dW`` from ``gradients``, but ``lr`` multiplies the
         small ``dZ`` of the output layer instead of every gradient (backprop is linear).
+
+        momentum: mu in [0, 1). With mu > 0 each parameter keeps a velocity ``v`` (in
+        ``self.velocity``, zeros at the first such step) and the step is
+        ``v = mu * v - lr * dW; W += v``: steps that agree from batch to batch add up,
+        steps that zig-zag cancel. ``set_params`` and ``copy`` start the velocity afresh.
         """
         loss, Zs, As, dZ = self._forward_cost(X, y, l2)
         if math.isfinite(loss):                 # never write a non-finite step into the weights
             dZ *= lr
             lr_dW, lr_db = self.backprop(Zs, As, dZ, lr * l2)
-            for W, b, step_W, step_b in zip(self.W, self.b, lr_dW, lr_db):
-                W -= step_W
-                b -= step_b
+            steps = [s for pair in zip(lr_dW, lr_db) for s in pair]       # like self.params
+            if not momentum:
+                for p, step in zip(self.params, steps):
+                    p -= step
+                return loss
+            if self.velocity is None:
+                self.velocity = [np.zeros_like(p) for p in self.params]
+            for p, v, step in zip(self.params, self.velocity, steps):
+                v *= momentum
+                v -= step                       # v = mu * v - lr * grad
+                p += v
         return loss
 
     def loss(self, X, y, l2=0.0):
@@ -243,6 +257,7 @@ class Network:
                                  f"{self.sizes} needs {old.shape}")
         self.W = [np.array(p, dtype=self.dtype) for p in params[0::2]]
         self.b = [np.array(p, dtype=self.dtype) for p in params[1::2]]
+        self.velocity = None
 
     def save(self, path):
         """Write the weights, biases and settings to an ``.npz`` file (no pickle)."""

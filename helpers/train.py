@@ -62,6 +62,23 @@ class History:
     train_seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Step:
+    """What ``train`` passes to ``on_step`` after every mini-batch.
+
+    round: the epoch (or iteration) in progress, from 1; batch: the mini-batches done in
+    it, from 1 to ``batches``; done: mini-batches done since training began; loss: this
+    mini-batch's loss, before its step; lr: the learning rate of its step.
+    """
+
+    round: int
+    batch: int
+    batches: int
+    done: int
+    loss: float
+    lr: float
+
+
 def batches(N, batch_size, sampling, rng):
     """Yield one epoch of mini-batch row indices ``(batch_size,)`` (the last may be shorter)."""
     if sampling == "shuffle":
@@ -77,17 +94,25 @@ def batches(N, batch_size, sampling, rng):
 
 
 def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="shuffle",
-          l2=0.0, X_test=None, y_test=None, eval_every=None, rng=0, callback=None,
-          stop=None, progress=False, verbose=False, quiet=False):
+          l2=0.0, momentum=0.0, augment=None, X_test=None, y_test=None, eval_every=None, rng=0,
+          callback=None, on_step=None, stop=None, progress=False, verbose=False, quiet=False):
     """Train ``net`` in place by SGD and return its ``History``.
 
     X: (N, n_in) training inputs; y: (N,) integer labels (or one-hot (N, K)).
-    lr: the learning rate (Nielsen's eta); batch_size: rows per mini-batch.
+    lr: the learning rate (Nielsen's eta), or a schedule: a function ``lr(t)`` of
+        ``t``, the epochs done so far (fractional within an epoch; iterations done for
+        ``sampling="random"``), called before every step.
+    batch_size: rows per mini-batch.
     epochs: passes for "shuffle" and "replacement"; iterations: steps for "random".
     l2: the weight penalty lambda (0.5 * lambda * sum W**2 added to the loss).
+    momentum: mu in [0, 1) for SGD with momentum (``Network.sgd_step``); 0 is plain SGD.
+    augment: a function ``augment(X_batch, rng) -> X_batch`` applied to every mini-batch
+        before its step (e.g. random shifts of the images), or None.
     X_test, y_test: evaluated after every ``eval_every`` epochs (default 1) or
         iterations (default iterations // 20).
     callback(history): called after every evaluation, e.g. to draw a live plot.
+    on_step(step): called after every mini-batch with a ``Step``; it may take its time
+        (a pause), and ``stop`` is checked right after it.
     stop: a callable or threading.Event; training ends cleanly once it is true.
     progress: show a progress bar on stderr; verbose: print one line per evaluation;
     quiet: do not print why training stopped early (``history.message`` still says it).
@@ -100,7 +125,8 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     and ``history.message`` say why.
     """
     X, y, X_test, y_test = _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations,
-                                  sampling, l2, eval_every)
+                                  sampling, l2, eval_every, momentum)
+    schedule, rate = (lr, None) if callable(lr) else (None, lr)
     rng = np.random.default_rng(rng)
     Y = net.targets(y)
     y_int = y if y.ndim == 1 else y.argmax(axis=1)
@@ -115,17 +141,26 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     bar = Progress(rounds * steps_per_round, desc="training", enabled=progress, unit="steps", scale=1)
     start, losses, first_loss = time.perf_counter(), [], None
     saved = [p.copy() for p in net.params]              # the last weights known to be good
+    x_max = float(np.abs(X).max())                       # for the divergence message
     norms0 = [np.linalg.norm(W) for W in net.W]
-    r = 0
+    r = total = 0
     try:
         for r in range(1, rounds + 1):
             t0, done = time.perf_counter(), 0
             with _quiet_floats():
                 for idx in batches(len(X), batch_size, sampling, rng):
-                    loss = net.sgd_step(X.take(idx, axis=0), Y.take(idx, axis=0), lr, l2)   # X[idx], Y[idx]
+                    if schedule is not None:
+                        rate = _rate(schedule, total / steps_per_round)
+                    X_batch = X.take(idx, axis=0)                         # X[idx]
+                    if augment is not None:
+                        X_batch = augment(X_batch, rng)
+                    loss = net.sgd_step(X_batch, Y.take(idx, axis=0), rate, l2, momentum)
                     losses.append(loss)
                     first_loss = loss if first_loss is None else first_loss
                     done += 1
+                    total += 1
+                    if on_step is not None:
+                        on_step(Step(r, done, steps_per_round, total, loss, rate))
                     if not math.isfinite(loss):
                         break
                     if stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop()):
@@ -149,10 +184,11 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
             if problem:
                 net.set_params(saved)
                 hist.stopped = "diverged"
+                unscaled = (", or the inputs are unscaled (they reach {:g}; pixels 0..1 are usual)"
+                            .format(x_max) if x_max > 10 else "")
                 hist.message = (f"Training stopped in {hist.unit} {r}: {problem}. The learning rate "
-                                f"lr={lr:g} is probably too large (try one 3-10x smaller), or the inputs "
-                                "are unscaled (pixels 0..255 instead of 0..1). The weights are those "
-                                "of the last good evaluation (or the start).")
+                                f"lr={rate:g} is probably too large (try one 3-10x smaller){unscaled}. "
+                                "The weights are those of the last good evaluation (or the start).")
                 break
             saved = [p.copy() for p in net.params]
             _record(hist, r, mean_loss, A_sub, y_sub, net, X_test, y_test)
@@ -174,14 +210,19 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
 
 
 def _check(net, X, y, X_test, y_test, lr, batch_size, epochs, iterations, sampling, l2=0.0,
-           eval_every=None):
+           eval_every=None, momentum=0.0):
     """Validate the arguments of ``train``; return the arrays cast to the network's dtype.
 
     Every problem raises a ValueError whose message names the argument.
     """
     X, y = _check_data(net, X, y, "X", "y")
-    if not _positive(lr):
+    if callable(lr):
+        _rate(lr, 0.0)                          # a schedule must give a good rate at the start
+    elif not _positive(lr):
         raise ValueError(f"lr (the learning rate) must be a positive number, not {lr!r}")
+    if not (isinstance(momentum, numbers.Real) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number from 0 (plain SGD) up to, not including, 1; "
+                         f"not {momentum!r}")
     if not (_whole(batch_size) and 1 <= batch_size <= len(X)):
         raise ValueError(f"batch_size must be a whole number from 1 to len(X) = {len(X)}, not {batch_size!r}")
     if sampling not in SAMPLINGS:
@@ -208,6 +249,15 @@ def _check_data(net, X, y, x_name, y_name):
     if not (np.isfinite(X.min()) and np.isfinite(X.max())):   # NaN or inf anywhere shows up in one
         raise ValueError(f"{x_name} contains NaN or inf values")
     return X, check_labels(y, len(X), net.sizes[-1], y_name, x_name)
+
+
+def _rate(schedule, t):
+    """Return ``schedule(t)``, or raise a ValueError if it is not a positive number."""
+    rate = schedule(t)
+    if not _positive(rate):
+        raise ValueError(f"the learning-rate schedule gave lr={rate!r} at t={t:g}; "
+                         "it must give a positive number")
+    return rate
 
 
 def _positive(x):

@@ -291,6 +291,9 @@ def test_nielsen_learns_from_real_digits(digits, loud_floats):
     (dict(sampling="bootstrap"), "sampling must be one of"),
     (dict(l2=-0.1), "l2 .* must be a number >= 0"),
     (dict(eval_every=0), "eval_every must be None or a whole number >= 1"),
+    (dict(momentum=1.0), "momentum must be a number from 0 .* up to, not including, 1"),
+    (dict(momentum=-0.5), "momentum must be a number from 0"),
+    (dict(lr=lambda t: 0.0), r"the learning-rate schedule gave lr=0\.0 at t=0; it must give a positive"),
     (dict(X_test=np.zeros((5, 3)), y_test=np.zeros(5, dtype=int)), r"X_test must have shape \(N, 4\)"),
     (dict(X_test=np.zeros((5, 4)), y_test=np.full(5, 7)), "y_test holds labels 7..7"),
     (dict(X_test=np.zeros((5, 4))), "X_test and y_test must be given together"),
@@ -308,3 +311,100 @@ def test_numpy_scalars_are_accepted():
     hist = train(Network([4, 3, 2], rng=0), X, y, lr=np.float32(1.0), batch_size=np.int64(10),
                  epochs=np.int64(1), l2=np.float64(0.0))
     assert hist.step == [1]
+
+
+# --------------------------------------------------------------------------- options
+def test_a_schedule_sets_the_rate_of_every_step_from_the_epochs_done():
+    """lr(t) is called before each step with t = epochs done, fractional within an epoch."""
+    X, y = toy_data()
+    seen, rates = [], []
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=lambda t: seen.append(t) or 1.0 / (1 + t),
+                 batch_size=20, epochs=2, on_step=lambda s: rates.append(s.lr))
+    assert seen[0] == 0                                     # checked once before training
+    assert seen[1:] == pytest.approx([0, 1 / 3, 2 / 3, 1, 4 / 3, 5 / 3])
+    assert rates == pytest.approx([1 / (1 + t) for t in seen[1:]]) and hist.step == [1, 2]
+
+
+def test_a_constant_schedule_trains_exactly_like_that_constant():
+    X, y = toy_data()
+    a, b = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    ha = train(a, X, y, lr=2.0, batch_size=10, epochs=2)
+    hb = train(b, X, y, lr=lambda t: 2.0, batch_size=10, epochs=2)
+    assert ha.loss == hb.loss and all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
+
+
+def test_a_schedule_that_fails_later_is_named_when_it_fails():
+    X, y = toy_data()
+    with pytest.raises(ValueError, match=r"schedule gave lr=-1 at t=1; it must give a positive number"):
+        train(Network([4, 3, 2], rng=0), X, y, lr=lambda t: 1.0 if t < 1 else -1, batch_size=10, epochs=3)
+
+
+def test_momentum_adds_up_steps_that_agree():
+    """With mu = 0.9 the velocity after two equal gradients g is -(1 + mu) lr g, not -lr g."""
+    net = Network([4, 2], output="identity", rng=0, dtype=np.float64)
+    X, y = np.ones((1, 4)), np.array([0])
+    _, dW, db = net.gradients(X, y)
+    before = net.W[0].copy()
+    net.sgd_step(X, y, lr=0.1, momentum=0.9)
+    assert np.allclose(net.W[0] - before, -0.1 * dW[0])             # the first step is plain SGD
+    W1 = net.W[0].copy()
+    _, dW1, _ = net.gradients(X, y)
+    net.sgd_step(X, y, lr=0.1, momentum=0.9)
+    assert np.allclose(net.W[0] - W1, -0.9 * 0.1 * dW[0] - 0.1 * dW1[0])
+    net.set_params(net.params)
+    assert net.velocity is None                                    # new weights, no old velocity
+
+
+def test_momentum_trains_the_toy_problem_and_zero_momentum_is_plain_sgd():
+    X, y = toy_data()
+    a, b = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    ha = train(a, X, y, lr=1.0, batch_size=10, epochs=3)
+    hb = train(b, X, y, lr=1.0, batch_size=10, epochs=3, momentum=0.0)
+    assert ha.loss == hb.loss and b.velocity is None
+    slow = train(Network([4, 3, 2], rng=0), X, y, lr=0.1, batch_size=10, epochs=5)
+    fast = train(Network([4, 3, 2], rng=0), X, y, lr=0.1, batch_size=10, epochs=5, momentum=0.9)
+    assert fast.loss[-1] < 0.7 * slow.loss[-1]             # 0.19 against 0.32: the steps add up
+
+
+def test_augment_sees_every_batch_and_what_it_returns_is_trained_on():
+    X, y = toy_data()
+    shapes = []
+
+    def flip(X_batch, rng):
+        shapes.append(X_batch.shape)
+        assert isinstance(rng, np.random.Generator)
+        return -X_batch
+
+    net, plain = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    train(net, X, y, lr=1.0, batch_size=10, epochs=2, augment=flip)
+    train(plain, -X, y, lr=1.0, batch_size=10, epochs=2)
+    assert shapes == [(10, 4)] * 12
+    assert all(np.array_equal(p, q) for p, q in zip(net.params, plain.params))
+
+
+def test_on_step_is_told_where_training_is_and_can_stop_it():
+    X, y = toy_data()
+    steps, flag = [], threading.Event()
+
+    def on_step(step):
+        steps.append(step)
+        if step.done == 8:
+            flag.set()
+
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=1.0, batch_size=10, epochs=5,
+                 on_step=on_step, stop=flag)
+    assert [(s.round, s.batch, s.batches, s.done) for s in steps[:2]] == [(1, 1, 6, 1), (1, 2, 6, 2)]
+    assert [(s.round, s.batch) for s in steps[-2:]] == [(2, 1), (2, 2)] and len(steps) == 8
+    assert all(s.lr == 1.0 and np.isfinite(s.loss) for s in steps)
+    assert hist.stopped == "stopped" and hist.step == [1]
+
+
+def test_the_divergence_message_names_unscaled_inputs_only_when_they_are(digits):
+    """Nielsen's network at lr=100 saturates on pixels 0..1: the inputs are not the cause."""
+    hist = train(Network([784, 30, 10], rng=0), digits["X"], digits["y"], lr=100.0, batch_size=10,
+                 epochs=2, quiet=True)
+    assert hist.stopped == "diverged" and "lr=100 is probably too large" in hist.message
+    assert "unscaled" not in hist.message
+    raw = train(Network(**TWO_HIDDEN, rng=0), digits["X_raw"], digits["y"], lr=1.0, batch_size=2000,
+                iterations=40, sampling="random", quiet=True)
+    assert raw.stopped == "diverged" and "the inputs are unscaled (they reach 255" in raw.message
