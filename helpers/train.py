@@ -141,7 +141,7 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     bar = Progress(rounds * steps_per_round, desc="training", enabled=progress, unit="steps", scale=1)
     start, losses, first_loss = time.perf_counter(), [], None
     saved = [p.copy() for p in net.params]              # the last weights known to be good
-    x_max = float(np.abs(X).max())                       # for the divergence message
+    x_max = max(-float(X.min()), float(X.max()))          # the largest |x|, for the divergence message
     norms0 = [np.linalg.norm(W) for W in net.W]
     r = total = 0
     try:
