@@ -111,9 +111,10 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     X_test, y_test: evaluated after every ``eval_every`` epochs (default 1) or
         iterations (default iterations // 20).
     callback(history): called after every evaluation, e.g. to draw a live plot.
-    on_step(step): called after every mini-batch with a ``Step``; it may take its time
-        (a pause), and ``stop`` is checked right after it.
-    stop: a callable or threading.Event; training ends cleanly once it is true.
+    on_step(step): called after every mini-batch with a ``Step``; it may take its time.
+    stop: a callable or threading.Event; training ends cleanly once it is true. It is
+        checked after every step, and also before it when ``lr`` is a schedule (which may
+        wait before a step: the slider panel pauses there).
     progress: show a progress bar on stderr; verbose: print one line per evaluation;
     quiet: do not print why training stopped early (``history.message`` still says it).
 
@@ -150,7 +151,10 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
             with _quiet_floats():
                 for idx in batches(len(X), batch_size, sampling, rng):
                     if schedule is not None:
-                        rate = _rate(schedule, total / steps_per_round)
+                        rate = _rate(schedule, total / steps_per_round)    # it may wait (a pause)
+                        if _requested(stop):                               # so look again
+                            hist.stopped = "stopped"
+                            break
                     X_batch = X.take(idx, axis=0)                         # X[idx]
                     if augment is not None:
                         X_batch = augment(X_batch, rng)
@@ -163,12 +167,18 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
                         on_step(Step(r, done, steps_per_round, total, loss, rate))
                     if not math.isfinite(loss):
                         break
-                    if stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop()):
+                    if _requested(stop):
                         hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
                         break
             hist.train_seconds += time.perf_counter() - t0
             bar.update(done)
-            if hist.stopped and done < steps_per_round:
+            if hist.stopped and done == 0:              # stopped before this round's first step
+                r -= 1
+                hist.message = (f"Stopped by request after {hist.unit} {r}." if r else
+                                f"Stopped by request before the first {hist.unit}.")
+                if not losses:                          # nothing trained since the last evaluation
+                    break
+            elif hist.stopped and done < steps_per_round:
                 # A part of an epoch is not an epoch: its mean loss would be that of a few
                 # batches only, so it is left out of the history (the weights are kept).
                 hist.message = (f"Stopped by request in {hist.unit} {r}, after {done} of its "
@@ -249,6 +259,11 @@ def _check_data(net, X, y, x_name, y_name):
     if not (np.isfinite(X.min()) and np.isfinite(X.max())):   # NaN or inf anywhere shows up in one
         raise ValueError(f"{x_name} contains NaN or inf values")
     return X, check_labels(y, len(X), net.sizes[-1], y_name, x_name)
+
+
+def _requested(stop):
+    """Return whether ``stop`` (None, a threading.Event or a callable) asks training to end."""
+    return stop is not None and (stop.is_set() if hasattr(stop, "is_set") else stop())
 
 
 def _rate(schedule, t):

@@ -408,3 +408,34 @@ def test_the_divergence_message_names_unscaled_inputs_only_when_they_are(digits)
     raw = train(Network(**TWO_HIDDEN, rng=0), digits["X_raw"], digits["y"], lr=1.0, batch_size=2000,
                 iterations=40, sampling="random", quiet=True)
     assert raw.stopped == "diverged" and "the inputs are unscaled (they reach 255" in raw.message
+
+
+@pytest.mark.parametrize("sampling, n, expected_steps", [("shuffle", 2, [1, 2]), ("random", 12, [5, 10, 12])])
+def test_a_stop_seen_by_the_schedule_ends_training_before_the_next_step(sampling, n, expected_steps):
+    """The slider panel pauses inside its schedule; a Stop then must not train one step more."""
+    X, y = toy_data()
+    flag, steps = threading.Event(), []
+    per_round = 6 if sampling == "shuffle" else 1
+
+    def schedule(t):
+        if t >= n:                             # as if Stop was pressed while waiting here
+            flag.set()
+        return 1.0
+
+    kwargs = dict(epochs=5) if sampling == "shuffle" else dict(iterations=50, eval_every=5)
+    hist = train(Network([4, 3, 2], rng=0), X, y, lr=schedule, batch_size=10, sampling=sampling,
+                 stop=flag, on_step=steps.append, **kwargs)
+    assert len(steps) == n * per_round                   # not one step more
+    assert hist.stopped == "stopped" and hist.step == expected_steps
+    unit = "epoch" if sampling == "shuffle" else "iteration"
+    assert hist.message == f"Stopped by request after {unit} {n}."
+
+
+def test_a_stop_before_the_first_step_trains_nothing():
+    X, y = toy_data()
+    net = Network([4, 3, 2], rng=0)
+    start = [p.copy() for p in net.params]
+    hist = train(net, X, y, lr=lambda t: 1.0, batch_size=10, epochs=3, stop=lambda: True)
+    assert hist.stopped == "stopped" and hist.step == []
+    assert hist.message == "Stopped by request before the first epoch."
+    assert all(np.array_equal(p, q) for p, q in zip(start, net.params))
