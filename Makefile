@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup data lab test test-browser browser-deps bench clean
+.PHONY: setup data lab test test-browser browser-deps bench clean student execute
 
 setup: $(STAMP) data
 
@@ -50,6 +50,20 @@ browser-deps:
 
 bench: setup
 	$(PY) benchmarks/run_all.py
+
+# The student edition: notebooks/ with every cell tagged `solution` replaced by an empty answer
+# cell, written to student/ (git-ignored). It needs only python3 (helpers/student.py).
+student:
+	$(PYTHON) -m helpers.student notebooks student
+
+# Re-execute notebooks in place, top to bottom, as they are committed (no run times, no widget
+# state, language_info cut to its name): make execute NB=notebooks/03_one_hidden_layer_mse.ipynb
+NB ?= notebooks/[0-9][0-9]_*.ipynb
+execute: setup
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1800 \
+	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+	  --ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.clear_cell_metadata=False \
+	  "--ClearMetadataPreprocessor.preserve_nb_metadata_mask=[('language_info','name'),'kernelspec']" $(NB)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -12,6 +12,7 @@ Modules, one responsibility each:
 - ``plots``        digits, curves, confusion matrices
 - ``widgets``      the slider panel used by the notebooks
 - ``progress``     a one-line text progress bar (downloads, long training runs)
+- ``student``      the student edition: the notebooks without their worked solutions
 
 Conventions everywhere: a batch is a matrix of rows, ``X: (N, 784)``; weights are
 ``W: (n_in, n_out)`` and biases ``b: (n_out,)``; ``y`` holds integer labels ``(N,)`` and
