@@ -10,7 +10,9 @@ Modules, one responsibility each:
 - ``train``        the training loop, its history, and ``python -m helpers.train``
 - ``gradcheck``    centred finite differences and relative errors
 - ``plots``        digits, curves, confusion matrices
-- ``widgets``      the slider panel used by the notebooks
+- ``widgets``      the slider panel used by the notebooks: its controls and pictures
+- ``runner``       the panel's training in the background: pause, step, stop, interrupts
+- ``runs``         the panel's record of each run, and the table that compares them
 - ``progress``     a one-line text progress bar (downloads, long training runs)
 - ``student``      the student edition: the notebooks without their worked solutions
 

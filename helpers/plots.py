@@ -3,8 +3,12 @@
 Every function draws with matplotlib and returns what it drew on; none calls plt.show(),
 so a notebook cell can add to the figure and end with plt.show() itself.
 """
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 
 def show_digits(images, labels=None, predictions=None, ncols=10, title=None, ax=None):
@@ -201,3 +205,170 @@ def show_weights(W, ncols=10, title=None):
     if title:
         fig.suptitle(title)
     return fig
+
+
+# ------------------------------------------------------------------ the slider panel's pictures
+def tiles(images, ncols=None, zoom=2, cmap="gray_r", symmetric=False):
+    """Return images ``(n, 28, 28)`` side by side as one RGBA picture ``(H, W, 4)`` of uint8.
+
+    Each image gets its own colour scale: 0 to its largest value (``gray_r``), or, with
+    ``symmetric``, minus to plus its largest magnitude (for weights: ``cmap="bwr"``, red
+    positive, blue negative, white 0). zoom: screen pixels per image pixel; a 1-pixel gap
+    in light grey separates the tiles.
+    """
+    images = np.asarray(images, dtype=np.float64)
+    n = len(images)
+    ncols = ncols or n
+    nrows = -(-n // ncols)
+    h, w = images.shape[1:]
+    limits = np.abs(images).reshape(n, -1).max(axis=1)                    # (n,)
+    limits[limits == 0] = 1.0
+    scaled = images / limits[:, None, None]                               # in [-1, 1]
+    colours = plt.get_cmap(cmap)((scaled + 1) / 2 if symmetric else scaled)   # (n, h, w, 4)
+    canvas = np.full((nrows * (h + 1) + 1, ncols * (w + 1) + 1, 4), 0.85)
+    canvas[..., 3] = 1.0
+    for k in range(n):
+        row, col = divmod(k, ncols)
+        canvas[1 + row * (h + 1): 1 + row * (h + 1) + h, 1 + col * (w + 1): 1 + col * (w + 1) + w] = colours[k]
+    canvas = np.repeat(np.repeat(canvas, zoom, axis=0), zoom, axis=1)
+    return (255 * canvas).round().astype(np.uint8)
+
+
+def png(rgba):
+    """Return the PNG bytes of an RGBA picture ``(H, W, 4)`` of uint8 (fast: light compression)."""
+    from PIL import Image                          # Pillow: a dependency of matplotlib
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+class LiveCurves:
+    """The slider panel's two plots, loss (log scale) and accuracy (0-100 %), as PNG frames.
+
+    ``frame(runs, current, names)`` draws the earlier ``runs`` faded and the ``current``
+    one (``runs.Run`` records) in full, and returns the PNG bytes. What stays put during a
+    run (axes, the earlier runs, the 10 % chance line, the legend) is drawn once into a
+    background; each frame then draws only the current run's lines over a copy of it
+    (blitting), a few milliseconds instead of the ~100 of a full redraw. The x-axis spans
+    the run as planned; the loss axis grows by whole powers of ten when a curve leaves it.
+    Uses no pyplot, so it may draw from the training thread.
+    """
+
+    def __init__(self, unit="epoch", evaluated_on="validation", width=7.2, height=3.0, dpi=80):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.unit, self.evaluated_on = unit, evaluated_on
+        self.fig = Figure(figsize=(width, height), dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.fig.subplots_adjust(left=0.09, right=0.98, top=0.84, bottom=0.36, wspace=0.3)
+        self.ax_loss, self.ax_acc = self.fig.subplots(1, 2)
+        self._key, self._background, self._artists = None, None, []
+
+    def frame(self, runs, current=None, names=(), planned=None, note=""):
+        """Return PNG bytes: ``runs`` (earlier, drawn faded, labelled by the settings ``names``
+        in which they differ) and ``current`` (or None; its title names all its settings);
+        ``planned`` is the x range when nothing runs; ``note`` a line over the plots."""
+        earlier = [r for r in runs if r is not current][-4:]
+        xmax = max([planned or 1] + [r.planned for r in earlier + ([current] if current else [])])
+        key = (xmax, self._loss_range(earlier + ([current] if current else [])), note,
+               tuple((r.number, len(r.trace_t), len(r.eval_t)) for r in earlier),
+               (current.number, current.planned) if current else None)
+        if key != self._key:
+            self._draw_background(earlier, current, names, xmax, key[1], note)
+            self._key = key
+        self.canvas.restore_region(self._background)
+        if current is not None:
+            for artist in self._current_artists(current):
+                artist.axes.draw_artist(artist)
+        return png(np.asarray(self.canvas.buffer_rgba()))
+
+    @staticmethod
+    def _loss_range(runs):
+        losses = [x for r in runs for x in r.trace_loss + r.eval_loss if np.isfinite(x) and x > 0]
+        if not losses:
+            return (1e-2, 10.0)
+        return (10.0 ** np.floor(np.log10(min(losses))), 10.0 ** np.ceil(np.log10(max(losses)) + 1e-9))
+
+    def _draw_background(self, earlier, current, names, xmax, loss_range, note):
+        for ax in (self.ax_loss, self.ax_acc):
+            ax.clear()
+            ax.set_xlim(0, xmax)
+            ax.xaxis.set_major_locator(plt.MaxNLocator(6, integer=True))
+            ax.set_xlabel(self.unit + "s done" if self.unit == "epoch" else self.unit)
+        self.ax_loss.set_yscale("log")
+        self.ax_loss.set_ylim(*loss_range)
+        self.ax_loss.set(ylabel="training loss", title="loss (log scale)")
+        self.ax_acc.set_ylim(0, 100)
+        self.ax_acc.set(ylabel="accuracy (%)", title="accuracy")
+        self.ax_acc.axhline(10, color="grey", lw=0.8, ls=":")
+        self.ax_acc.text(0.99 * xmax, 11, "chance: 10 %", color="grey", fontsize=7, ha="right", va="bottom")
+        handles = []
+        for r in earlier:
+            colour = f"C{(r.number - 1) % 10}"
+            self.ax_loss.plot(r.trace_t, r.trace_loss, color=colour, alpha=0.35, lw=1)
+            line, = self.ax_acc.plot(r.eval_t, 100 * np.asarray(r.val_acc), ".-", color=colour,
+                                     alpha=0.35, lw=1, label=r.label(names))
+            handles.append(line)
+        if current is not None:
+            colour = f"C{(current.number - 1) % 10}"
+            handles = [
+                Line2D([], [], color=colour, lw=1.5, label="training loss"),
+                Line2D([], [], color=colour, lw=1, ls="--", label=f"{self.evaluated_on}, live (1,000 images)"),
+                Line2D([], [], color=colour, marker="o", ms=4, label=f"{self.evaluated_on} (all)"),
+                Line2D([], [], color=colour, marker="o", ms=4, mfc="white", ls="none",
+                       label="train (10,000 sample)"),
+            ] + handles
+            self.fig.suptitle(_wrap(current.label(list(current.settings)), 110), fontsize=8, y=0.99, va="top")
+        else:
+            self.fig.suptitle(note, fontsize=9, y=0.99, va="top")
+        if self.fig.legends:
+            self.fig.legends[0].remove()
+        if handles:
+            self.fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=7, frameon=False,
+                            bbox_to_anchor=(0.5, 0.0))
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _current_artists(self, run):
+        """Return the current run's lines, marks and labels, ready to be drawn by hand."""
+        colour = f"C{(run.number - 1) % 10}"
+        loss, acc = self.ax_loss, self.ax_acc
+        artists = [
+            _loose(Line2D(run.trace_t, run.trace_loss, color=colour, lw=1.5), loss),
+            _loose(Line2D(run.live_t, 100 * np.asarray(run.live_acc), color=colour, lw=1, ls="--"), acc),
+            _loose(Line2D(run.eval_t, 100 * np.asarray(run.val_acc), color=colour, marker="o", ms=4), acc),
+            _loose(Line2D(run.eval_t, 100 * np.asarray(run.train_acc), color=colour, marker="o", ms=4,
+                          mfc="white", ls="none"), acc),
+        ]
+        for t, text in run.marks:                      # a new learning rate, a Continue
+            for ax in (loss, acc):
+                artists.append(_loose(Line2D([t, t], [0, 1], color="grey", lw=0.8, ls="--"), ax,
+                                      ax.get_xaxis_transform()))
+            artists.append(_loose(Text(t, 0.97, " " + text, fontsize=7, color="dimgrey", va="top"), acc,
+                                  acc.get_xaxis_transform()))
+        if run.ended == "diverged" and run.trace_t:    # where the loss blew up
+            y = min(run.trace_loss[-1], loss.get_ylim()[1]) if np.isfinite(run.trace_loss[-1]) else loss.get_ylim()[1]
+            artists.append(_loose(Line2D([run.trace_t[-1]], [y], color="red", marker="x", ms=9, mew=2), loss))
+        return artists
+
+
+def _loose(artist, ax, transform=None):
+    """Ready ``artist`` to be drawn by hand on ``ax`` (blitting) without adding it to ``ax``."""
+    artist.axes = ax
+    artist.set_figure(ax.figure)
+    artist.set_transform(transform or ax.transData)
+    artist.set_clip_path(ax.patch)
+    return artist
+
+
+def _wrap(text, width):
+    """Break ``text`` at ", " so that no line is longer than about ``width`` characters."""
+    lines, line = [], ""
+    for part in text.split(", "):
+        if line and len(line) + len(part) + 2 > width:
+            lines.append(line + ",")
+            line = part
+        else:
+            line = f"{line}, {part}" if line else part
+    return "\n".join(lines + [line])

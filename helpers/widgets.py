@@ -1,74 +1,99 @@
-"""The slider panel: train a network in JupyterLab with sliders, buttons and live curves.
+"""The slider panel: train a network in JupyterLab, watch it learn, compare runs, look inside.
 
 Example (notebook 03)::
 
-    panel = widgets.TrainingPanel(data, hidden=(30,), lr=3.0, batch_size=10, epochs=3,
+    panel = widgets.TrainingPanel(hidden=(30,), lr=3.0, batch_size=10, epochs=3,
                                   controls=("hidden", "lr", "batch_size", "epochs"))
-    panel                    # shows the sliders, Train and Stop, a progress bar and the curves
-    history = panel.run()    # or train once from code, with the current values
+    panel                  # sliders, buttons, live curves, the network's insides, a table of runs
+    history = panel.run()  # or train once from code with the current settings
+    panel.runs             # every run so far, as runs.Run records
 
-Train runs in a background thread, so the kernel stays free to hear the Stop
-button; the curves are drawn with matplotlib into a PNG image widget after every
-evaluation. Every value passed in must lie in its slider's range (a ValueError
-says which and what the range is), so what the panel shows is what it trains.
+Buttons: **Train** starts from fresh weights; **Pause** / **Resume**; **Step** trains one
+mini-batch and **+1 epoch** up to the next evaluation, then pause; **Continue** trains the
+same network further (the settings that make the network must be as they were); **Stop**
+ends the run and keeps its weights; **Reset** forgets the network; **Clear** forgets the
+earlier runs. While a run is going on (running or paused), every control is locked but the
+learning rate η, which may change at any time: it takes effect at the next mini-batch and
+is marked on the curves. Every value passed in must lie in its slider's range, so what the
+panel shows is what it trains, and the plot's title names every setting of the run it shows.
+
+This module is the view: the controls, the pictures, and what the buttons do. Training runs
+in a background thread under a ``runner.Runner`` (that module says what happens on Kernel >
+Interrupt, a re-run of the cell or a page reload); each run is recorded in a ``runs.Run``;
+the curves are drawn by ``plots.LiveCurves``.
 """
+import base64
+import html
 import io
-import threading
 
 import ipywidgets as w
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import plots
+from . import plots, runner, runs
 from .network import Network
 from .train import train
 
 LOSSES = {"mse": "sigmoid", "cross_entropy": "softmax"}   # loss -> its output activation
+NETWORK = ("hidden", "hidden2", "activation", "loss", "init_scale", "seed", "input_scale")
+ORDER = ("hidden", "hidden2", "activation", "loss", "lr", "batch_size", "epochs", "iterations",
+         "subset", "l2", "init_scale", "input_scale", "seed")    # settings, as the title lists them
+SAMPLE = 1000                     # validation images behind the live accuracy curve
+STRIP = 10                        # validation digits shown with their predicted labels
+SHOWN_UNITS = 8                   # hidden units whose first-layer weights are drawn
+WIDTH = "580px"                   # fits JupyterLab's notebook at 1024x768 with the file browser open
 
 
 def _log_slider(value, lo, hi, label):
     """A slider over 1, 2, 3, 5 times each power of ten from lo to hi: a log scale whose
     every stop is a round number, so a value passed in (3.0, 0.01) is shown exactly."""
     stops = [float(f"{m}e{k}") for k in range(-6, 4) for m in (1, 2, 3, 5)]
-    options = [(f"{v:g}", v) for v in stops if lo <= v <= hi]
-    return w.SelectionSlider(value=value, options=options, description=label)
+    return _choices(value, [(f"{v:g}", v) for v in stops if lo <= v <= hi], label)
 
 
 def _choices(value, options, label):
-    return w.SelectionSlider(value=value, options=options, description=label)
+    # readout=False: a SelectionSlider's own readout can be typed into but ignores what is
+    # typed; the panel shows the value in a label of its own instead (see _row).
+    return w.SelectionSlider(value=value, options=options, description=label, readout=False)
 
 
-# name -> (how to make its widget from a value, the allowed range as text)
+def _subsets(n):
+    """The train-image counts to offer for a training set of ``n`` images (n itself the last)."""
+    return [k for k in (500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 60_000) if k < n] + [n]
+
+
+# name -> (how to make its widget from a value and the number of training images, the range as text)
 CONTROLS = {
-    "hidden": (lambda v: w.IntSlider(value=v, min=1, max=200, description="hidden units"), "1..200"),
-    "hidden2": (lambda v: w.IntSlider(value=v, min=1, max=200, description="hidden 2"), "1..200"),
-    "activation": (lambda v: w.Dropdown(value=v, options=["sigmoid", "relu"], description="activation"),
+    "hidden": (lambda v, n: w.IntSlider(value=v, min=1, max=200, description="hidden units"), "1..200"),
+    "hidden2": (lambda v, n: w.IntSlider(value=v, min=1, max=200, description="hidden 2 units"), "1..200"),
+    "activation": (lambda v, n: w.Dropdown(value=v, options=["sigmoid", "relu"], description="activation"),
                    "'sigmoid' or 'relu'"),
-    "loss": (lambda v: w.Dropdown(value=v, options=[("MSE + sigmoid", "mse"),
-                                                    ("cross-entropy + softmax", "cross_entropy")],
-                                  description="loss"), "'mse' or 'cross_entropy'"),
-    "lr": (lambda v: _log_slider(v, 1e-4, 1e2, "η (lr)"), "1, 2, 3 or 5 times a power of ten, 1e-4..100"),
-    "batch_size": (lambda v: _choices(v, [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-                                      "batch size"), "one of 1, 2, 5, 10, 20, ..., 1000, 2000"),
-    "epochs": (lambda v: w.IntSlider(value=v, min=1, max=50, description="epochs"), "1..50"),
-    "iterations": (lambda v: w.IntSlider(value=v, min=10, max=2000, step=10, description="iterations"),
+    "loss": (lambda v, n: w.Dropdown(value=v, options=[("MSE + sigmoid", "mse"),
+                                                       ("cross-entropy + softmax", "cross_entropy")],
+                                     description="loss"), "'mse' or 'cross_entropy'"),
+    "lr": (lambda v, n: _log_slider(v, 1e-4, 1e2, "η (lr)"), "1, 2, 3 or 5 times a power of ten, 1e-4..100"),
+    "batch_size": (lambda v, n: _choices(v, [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000], "batch size"),
+                   "one of 1, 2, 5, 10, 20, ..., 1000, 2000"),
+    "epochs": (lambda v, n: w.IntSlider(value=v, min=1, max=50, description="epochs"), "1..50"),
+    "iterations": (lambda v, n: w.IntSlider(value=v, min=10, max=2000, step=10, description="iterations"),
                    "10..2000, a multiple of 10"),
-    "subset": (lambda v: _choices(v, [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 60_000],
-                                  "train images"), "one of 500, 1000, ..., 50000, 60000"),
-    "init_scale": (lambda v: _log_slider(v, 1e-3, 10, "init scale"), "1, 2, 3 or 5 times a power of ten, 0.001..10"),
-    "l2": (lambda v: _choices(v, [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], "L2 λ"),
+    "subset": (lambda v, n: _choices(v, _subsets(n), "train images"), "one of 500, 1000, ... up to the training set's size"),
+    "init_scale": (lambda v, n: _log_slider(v, 1e-3, 10, "init scale"), "1, 2, 3 or 5 times a power of ten, 0.001..10"),
+    "l2": (lambda v, n: _choices(v, [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], "L2 λ"),
            "one of 0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1"),
-    "input_scale": (lambda v: w.Dropdown(value=v, options=[("pixels 0..1", 1.0), ("pixels 0..255", 255.0)],
-                                         description="inputs"), "1.0 or 255.0"),
-    "seed": (lambda v: w.IntSlider(value=v, min=0, max=9, description="seed"), "0..9"),
+    "input_scale": (lambda v, n: w.Dropdown(value=v, options=[("pixels 0..1", 1.0), ("pixels 0..255", 255.0)],
+                                            description="inputs"), "1.0 or 255.0"),
+    "seed": (lambda v, n: w.IntSlider(value=v, min=0, max=9, description="seed"), "0..9"),
 }
 
 
 class TrainingPanel:
-    """Sliders, Train/Stop buttons, a progress bar and live curves for one kind of network.
+    """Sliders, buttons, live curves, the network's insides and a table of runs, for one kind of network.
 
-    data: a dict from ``mnist.load_mnist`` (``x_train (N, 784)``, ``y_train (N,)``,
-        ``x_test``, ``y_test``).
+    data: a dict from ``mnist.load_mnist`` (``x_train (N, 784)``, ``y_train (N,)`` and
+        ``x_val``/``y_val`` or ``x_test``/``y_test``), or None to load MNIST with Nielsen's
+        validation split (50,000 training images, 10,000 for validation). The curves show
+        accuracy on the validation images if there are any, else on the test images.
     hidden: the hidden layers' sizes, e.g. ``(30,)``, ``(30, 60)`` or ``()`` for none.
     activation, output, loss, init, l2, sampling: as for ``Network`` and ``train``.
     lr, batch_size, epochs (or iterations, with ``sampling="random"``), seed: training settings.
@@ -78,7 +103,7 @@ class TrainingPanel:
     controls: the names (keys of ``CONTROLS``) that get a slider; the rest stay fixed.
     """
 
-    def __init__(self, data, hidden=(30,), activation="sigmoid", output="sigmoid", loss="mse",
+    def __init__(self, data=None, hidden=(30,), activation="sigmoid", output="sigmoid", loss="mse",
                  lr=3.0, batch_size=10, epochs=3, iterations=None, sampling="shuffle",
                  subset=10_000, init="normal", init_scale=None, l2=0.0, input_scale=1.0, seed=0,
                  controls=("lr", "batch_size", "epochs", "subset")):
@@ -88,20 +113,28 @@ class TrainingPanel:
         if sampling == "random" and iterations is None:
             raise ValueError("sampling='random' trains for a number of iterations: pass iterations=..., "
                              "e.g. iterations=1000")
+        runner.stop_all("replaced")             # a panel made again ends the old panel's run
+        runner.hook_interrupt()                 # and Kernel > Interrupt ends this one's
+        if data is None:
+            from . import mnist
+            data = mnist.load_mnist(validation=True)
         self.data = data
+        self.evaluated_on = "validation" if "x_val" in data else "test"
+        self.X_val, self.y_val = (data["x_val"], data["y_val"]) if "x_val" in data else (data["x_test"], data["y_test"])
         self.fixed = dict(output=output, init=init, sampling=sampling)
+        self.unit = "iteration" if sampling == "random" else "epoch"
         self.values = dict(hidden=hidden[0] if hidden else None, hidden2=hidden[1] if len(hidden) > 1 else None,
                            activation=activation, loss=loss, lr=lr, batch_size=batch_size, epochs=epochs,
                            iterations=iterations, subset=subset, init_scale=init_scale, l2=l2,
                            input_scale=input_scale, seed=seed)
         self.num_hidden = len(hidden)
-        self.controls = {}
-        for name in controls:
-            self.controls[name] = self._make_control(name)
-        self.history, self.net, self._thread = None, None, None
-        self._stop = threading.Event()
+        self.controls = {name: self._make_control(name) for name in controls}
+        self.runs, self.current, self.net, self.history, self._count = [], None, None, None, 0
+        self.runner = runner.Runner(frame=self._frame)
+        self.curves = plots.LiveCurves(self.unit, self.evaluated_on)
         self._build()
 
+    # ------------------------------------------------------------------ controls
     def _make_control(self, name):
         if name not in CONTROLS:
             raise ValueError(f"controls: {name!r} is not a known control; choose from {sorted(CONTROLS)}")
@@ -115,43 +148,135 @@ class TrainingPanel:
                                 else "pass hidden=(30,) or another size" if name == "hidden"
                                 else f"pass {name}=..."))
         try:
-            widget = make(value)
-        except Exception:                       # the widget refused the value
+            widget = make(value, len(self.data["x_train"]))
+        except Exception:                             # the widget refused the value
             widget = None
         if widget is None or widget.value != value:
+            allowed = allowed.replace("up to the training set's size", f"{len(self.data['x_train']):,}")
             raise ValueError(f"{name}={value!r} is outside its slider's range ({allowed}); "
                              "pass a value inside it")
-        widget.style.description_width = "100px"      # room for "hidden units", "train images"
-        widget.layout.width = "340px"
-        widget.add_class(f"panel-control-{name}")
+        if name == "hidden" and self.num_hidden == 2:
+            widget.description = "hidden 1 units"     # named like "hidden 2 units"
+        widget.style.description_width = "100px"
+        widget.layout.width = "200px" if isinstance(widget, w.SelectionSlider) else "270px"
         return widget
 
-    def _build(self):
-        self.train_button = w.Button(description="Train", button_style="primary", icon="play")
-        self.stop_button = w.Button(description="Stop", button_style="warning", icon="stop", disabled=True)
-        self.progress = w.IntProgress(value=0, min=0, max=1, description="progress")
-        self.readout = w.HTML("Press <b>Train</b> to start.")
-        self.message = w.HTML("")
-        self.image = w.Image(format="png", value=self._draw(None))
-        for widget, name in [(self.train_button, "train"), (self.stop_button, "stop"),
-                             (self.progress, "progress"), (self.readout, "readout"),
-                             (self.message, "message"), (self.image, "plot")]:
-            widget.add_class(f"panel-{name}")
-        self.train_button.on_click(lambda _: self.start())
-        self.stop_button.on_click(lambda _: self._stop.set())
-        rows = list(self.controls.values())
-        sliders = w.GridBox(rows, layout=w.Layout(grid_template_columns="repeat(2, 360px)"))
-        buttons = w.HBox([self.train_button, self.stop_button, self.progress])
-        self.widget = w.VBox([sliders, buttons, self.readout, self.message, self.image])
-        self.widget.add_class("training-panel")
+    def _row(self, name, widget):
+        """The control as shown: a SelectionSlider gets a read-only label with its value."""
+        if not isinstance(widget, w.SelectionSlider):
+            box = w.HBox([widget])
+        else:
+            value = w.Label(widget.label, layout=w.Layout(width="60px"))
+            value.add_class("panel-value")
+            widget.observe(lambda change: setattr(value, "value", widget.label), "value")
+            box = w.HBox([widget, value])
+        box.add_class(f"panel-control-{name}")
+        return box
 
-    # ------------------------------------------------------------- training
     def settings(self):
         """Return the current values: the sliders' where there is one, the fixed ones elsewhere."""
         values = dict(self.values)
         values.update({name: c.value for name, c in self.controls.items()})
         return values
 
+    # -------------------------------------------------------------------- layout
+    def _build(self):
+        def button(label, icon, name, tip, style=""):
+            b = w.Button(description=label, icon=icon, tooltip=tip, button_style=style,
+                         layout=w.Layout(width="auto"))
+            b.add_class(f"panel-{name}")
+            return b
+
+        step_to = "+1 epoch" if self.unit == "epoch" else "+1 eval"
+        self.buttons = {
+            "train": button("Train", "play", "train", "train from fresh weights", "primary"),
+            "pause": button("Pause", "pause", "pause", "pause, or resume, the run"),
+            "step": button("Step", "step-forward", "step", "train one mini-batch, then pause"),
+            "step_eval": button(step_to, "forward", "step-eval", "train up to the next evaluation, then pause"),
+            "continue": button("Continue", "forward", "continue", "train the same network further"),
+            "stop": button("Stop", "stop", "stop", "end the run, keeping what it learned", "warning"),
+            "reset": button("Reset", "undo", "reset", "forget the network (the runs stay in the table)"),
+            "clear": button("Clear", "trash", "clear", "forget the earlier runs"),
+        }
+        actions = {"train": lambda: self.start(), "pause": self._pause_or_resume,
+                   "step": lambda: self._step(1), "step_eval": lambda: self._step(None),
+                   "continue": lambda: self.start(again=True), "stop": lambda: self.runner.stop("stopped"),
+                   "reset": self.reset, "clear": self.clear}
+        for name, b in self.buttons.items():
+            b.on_click(lambda _, act=actions[name]: act())
+        if "lr" in self.controls:
+            self.controls["lr"].observe(lambda change: self.runner.set_lr(change["new"]), "value")
+        for c in self.controls.values():
+            c.observe(lambda change: self._refresh(), "value")
+        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="100%"))
+        self.readout = w.HTML("Press <b>Train</b> to start.")
+        self.message = w.HTML("")
+        self.warning = w.HTML("")
+        self.image = w.Image(format="png", value=self._draw(), layout=w.Layout(width="100%"))
+        self.weights = w.Image(format="png", value=b"", layout=w.Layout(max_width="100%"))
+        self.strip = w.HTML("")
+        self.confusion = w.Image(format="png", value=b"", layout=w.Layout(width="300px"))
+        self.table = w.HTML("")
+        named = [(self.progress, "progress"), (self.readout, "readout"), (self.message, "message"),
+                 (self.warning, "warning"), (self.image, "plot"), (self.weights, "weights"),
+                 (self.strip, "strip"), (self.confusion, "confusion"), (self.table, "runs")]
+        for widget, name in named:
+            widget.add_class(f"panel-{name}")
+        grid = w.GridBox([self._row(n, c) for n, c in self.controls.items()],
+                         layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(275px, 1fr))"))
+        b = self.buttons
+        controls = w.HBox([b["train"], b["pause"], b["step"], b["step_eval"], b["continue"], b["stop"],
+                           b["reset"]], layout=w.Layout(flex_flow="row wrap"))
+        units = "output units" if self.num_hidden == 0 else "hidden units"
+        inside = w.VBox([w.HTML(f"<b>Inside the network.</b> How the first-layer weights of "
+                                f"{SHOWN_UNITS if self.num_hidden else 10} {units} have changed since the start "
+                                "(red: that pixel now excites the unit more, blue: less; each unit on its own "
+                                "scale):"), self.weights,
+                         w.HTML(f"The first {STRIP} {self.evaluated_on} digits and the network's answer "
+                                "(green: right, red: wrong):"), self.strip])
+        history = w.VBox([w.HBox([w.HTML("<b>Runs</b>"), b["clear"]]), self.table, self.confusion])
+        self.widget = w.VBox([grid, controls, self.progress, self.readout, self.message, self.warning,
+                              self.image, inside, history], layout=w.Layout(max_width=WIDTH))
+        self.widget.add_class("training-panel")
+        self._refresh()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"TrainingPanel({', '.join(self.controls)})"  # stable under nbval
+        return bundle
+
+    def _refresh(self, busy=None):
+        """Enable the buttons and controls that apply now; lock what cannot change mid-run.
+
+        busy: whether a run is going on (default: whether the runner's thread is alive)."""
+        b = self.buttons
+        busy = self.runner.alive() if busy is None else busy
+        held = busy and self.runner.held()
+        can_continue, why = self._can_continue()
+        b["train"].disabled = busy
+        b["pause"].disabled = not busy
+        b["pause"].description, b["pause"].icon = ("Resume", "play") if held else ("Pause", "pause")
+        b["step"].disabled = b["step_eval"].disabled = busy and not held
+        b["continue"].disabled = busy or not can_continue
+        b["continue"].tooltip = why or "train the same network further"
+        b["stop"].disabled = not busy
+        b["reset"].disabled = self.net is None and not busy
+        b["clear"].disabled = len(self.runs) <= (1 if self.current else 0)
+        for name, c in self.controls.items():
+            c.disabled = busy and name != "lr"
+
+    def _can_continue(self):
+        """Return (whether Continue can train the current network, and if not, why)."""
+        if self.net is None or self.current is None:
+            return False, "nothing to continue: press Train"
+        now = self.settings()
+        changed = [n for n in NETWORK if n in self.controls and now[n] != self.current.settings[n]]
+        if changed:
+            was = ", ".join(runs.describe(n, self.current.settings[n]) for n in changed)
+            return False, f"Continue trains the network of run {self.current.number} ({was}): put it back, or press Train"
+        return True, ""
+
+    # ------------------------------------------------------------------ training
     def build_network(self, s):
         """Return a fresh ``Network`` for the settings ``s`` (a dict from ``settings``)."""
         hidden = [s["hidden"], s["hidden2"]][:self.num_hidden]
@@ -160,77 +285,344 @@ class TrainingPanel:
         return Network([self.data["x_train"].shape[1], *hidden, 10], s["activation"], output,
                        s["loss"], init=init, rng=s["seed"])
 
-    def run(self):
-        """Train once with the current settings, update the display, and return the ``History``."""
-        self._stop.clear()
-        return self._train()
+    def used(self, s):
+        """Return the settings among ``s`` that a run uses, in the order the plot's title lists them."""
+        skip = {"iterations" if self.unit == "epoch" else "epochs"}
+        if self.num_hidden < 2:
+            skip.add("hidden2")
+        if self.num_hidden < 1:
+            skip |= {"hidden", "activation"}
+        used = {n: s[n] for n in ORDER if n not in skip and s[n] is not None}
+        if s["init_scale"] is None:
+            used["init"] = self.fixed["init"]
+        return used
 
-    def _train(self):
-        s = self.settings()
-        self.net = self.build_network(s)
-        X = self.data["x_train"][:s["subset"]] * np.float32(s["input_scale"])
-        y = self.data["y_train"][:s["subset"]]
-        X_test = self.data["x_test"] * np.float32(s["input_scale"])
-        random = self.fixed["sampling"] == "random"
-        total = s["iterations"] if random else s["epochs"]
-        self.progress.max, self.progress.value = total, 0
-        self.message.value, self.readout.value = "", "Training..."
-        self.history = train(self.net, X, y, lr=s["lr"], batch_size=min(s["batch_size"], len(X)),
-                             epochs=None if random else s["epochs"], iterations=s["iterations"] if random else None,
-                             sampling=self.fixed["sampling"], l2=s["l2"], X_test=X_test, y_test=self.data["y_test"],
-                             rng=s["seed"], callback=self._show, stop=self._stop, quiet=True)
-        self._show(self.history, final=True)
+    def run(self):
+        """Train once from fresh weights with the current settings, here and now (not in the
+        background); update the display and return the ``History``."""
+        work = self._prepare(again=False)
+        if work is not None:
+            self.runner.run(work, lr=self.settings()["lr"])
         return self.history
 
-    def start(self):
-        """Start ``run`` in a background thread (what the Train button does)."""
-        if self._thread is not None and self._thread.is_alive():
+    def start(self, again=False, budget=None):
+        """Start training in the background: from fresh weights (what Train does), or, with
+        ``again``, the current network further (Continue); pause after ``budget`` mini-batches."""
+        if self.runner.alive():
+            return False
+        work = self._prepare(again)
+        if work is None:
+            return False
+        started = self.runner.start(work, lr=self.settings()["lr"], budget=budget)
+        self._refresh()
+        return started
+
+    def _pause_or_resume(self):
+        if self.runner.state == "paused":
+            self.runner.resume()
+        else:
+            self.runner.pause()
+        self._refresh()
+
+    def _step(self, n):
+        """Step: train ``n`` mini-batches (None: up to the next evaluation), then pause."""
+        if self.runner.alive():
+            self.runner.step(n or self._to_next_eval())
+            self._refresh()
             return
-        self.train_button.disabled, self.stop_button.disabled = True, False
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run_in_thread, daemon=True)
-        self._thread.start()
+        again = self._can_continue()[0]
+        self.start(again=again, budget=n or self._steps_per_eval())
 
-    def _run_in_thread(self):
-        try:
-            self._train()
-        except Exception as e:                  # show it in the panel: a thread has no cell
-            self.message.value = f"<span style='color:#b00'>Error: {type(e).__name__}: {e}</span>"
-        finally:
-            self.train_button.disabled, self.stop_button.disabled = False, True
+    def _steps_per_eval(self):
+        s = self.settings()
+        if self.unit == "iteration":
+            return max(1, s["iterations"] // 20)
+        return -(-min(s["subset"], len(self.data["x_train"])) // s["batch_size"])
 
-    # -------------------------------------------------------------- display
-    def _show(self, hist, final=False):
-        if hist.step:
-            self.progress.value = hist.step[-1]
-            test = f" · test {100 * hist.test_acc[-1]:.2f}%" if hist.test_acc else ""
-            self.readout.value = (f"{hist.unit} {hist.step[-1]}/{self.progress.max} · loss "
-                                  f"{hist.loss[-1]:.4f} · train {100 * hist.train_acc[-1]:.2f}%{test}")
+    def _to_next_eval(self):
+        last, per = self.runner.last, self._steps_per_eval()
+        return per - (last.done % per if last is not None else 0)
+
+    def reset(self):
+        """Forget the network (its run stays in the table); a run going on is stopped first."""
+        if self.runner.alive():
+            self.runner.stop("reset")
+            self.runner.join(10)
+        self.net, self.current = None, None
+        self.readout.value = "Press <b>Train</b> to start."
+        self.message.value = self.warning.value = ""
+        self.weights.value, self.strip.value, self.confusion.value = b"", "", b""
+        self.image.value = self._draw()
+        self._refresh()
+
+    def clear(self):
+        """Forget every earlier run (a run going on, or the network's own run, stays)."""
+        self.runs = [r for r in self.runs if r is self.current]
+        self.table.value = runs.table_html(self.runs, ORDER, self.evaluated_on)
+        self.image.value = self._draw()
+        self._refresh()
+
+    def _check(self, s):
+        """Return why the settings ``s`` cannot train, or ""."""
+        n = min(s["subset"], len(self.data["x_train"]))
+        if s["batch_size"] > n:
+            return (f"A batch of {s['batch_size']:,} images is larger than the {n:,} training images: "
+                    "choose a smaller batch size or more train images.")
+        return ""
+
+    def _prepare(self, again):
+        """Set up a run (a new one, or more of the current one) and return the function that
+        trains it, or None if the settings cannot train (the message says why)."""
+        s = self.settings()
+        problem = self._check(s)
+        if problem:
+            self.message.value = f"<span style='color:#b00'>{html.escape(problem)}</span>"
+            return None
+        self.message.value = self.warning.value = ""
+        more = s["iterations"] if self.unit == "iteration" else s["epochs"]
+        per_unit = 1 if self.unit == "iteration" else -(-min(s["subset"], len(self.data["x_train"])) // s["batch_size"])
+        if again:
+            run, offset = self.current, self._t()
+            changed = [runs.describe(n, s[n]) for n in ("batch_size", "subset", "l2") if s[n] != run.settings[n]]
+            run.marks.append((offset, "continued" + (": " + ", ".join(changed) if changed else "")))
+            run.planned, run.steps_per_unit, run.ended = offset + more, per_unit, "running"
         else:
-            self.readout.value = f"{hist.unit} 0/{self.progress.max}"
-        self.image.value = self._draw(hist)
-        if final:                               # the message first: "done"/"stopped" comes last
-            if hist.message:
-                self.message.value = f"<span style='color:#b00'>{hist.message}</span>"
-            done = {"": "done", "stopped": "stopped", "interrupted": "stopped", "diverged": "diverged"}
-            self.readout.value += f" · <b>{done[hist.stopped]}</b> in {hist.seconds:.1f} s"
+            self._count += 1
+            run = runs.Run(number=self._count, settings=self.used(s), unit=self.unit, planned=more,
+                           steps_per_unit=per_unit)
+            self.runs.append(run)
+            self.current, self.net, offset = run, self.build_network(s), 0.0
+            self._W_start = self.net.W[0].copy()
+            self._rng, self._segments = np.random.default_rng(s["seed"]), []
+        self._offset, self._loss_sum, self._loss_n, self._lr_seen = offset, 0.0, 0, 0
+        self.runner.last = None
+        net, rng, sampling = self.net, self._rng, self.fixed["sampling"]
+        scale = np.float32(s["input_scale"])
+        X = self.data["x_train"][:s["subset"]]
+        X, X_val = (X, self.X_val) if scale == 1 else (X * scale, self.X_val * scale)
+        y = self.data["y_train"][:s["subset"]]
+        self._sample = (X_val[:SAMPLE], self.y_val[:SAMPLE], X_val[:STRIP])
+        kwargs = dict(epochs=s["epochs"]) if self.unit == "epoch" else dict(iterations=s["iterations"])
+        self.confusion.value = b""
+        self._show_progress(run, "starting")
+        self.table.value = runs.table_html(self.runs, ORDER, self.evaluated_on)
+        self.image.value = self._draw()
 
-    def _draw(self, hist):
-        """Return the PNG bytes of the loss and accuracy curves (pyplot-free: safe in a thread)."""
-        fig = Figure(figsize=(8, 2.8), dpi=80, layout="constrained")
-        axes = fig.subplots(1, 2)
-        if hist and hist.step:
-            plots.plot_history(hist, axes=axes)
-        else:
-            axes[0].text(0.5, 0.5, "press Train", ha="center", va="center", transform=axes[0].transAxes)
-            unit = "iteration" if self.fixed["sampling"] == "random" else "epoch"
-            axes[0].set(xlabel=unit, ylabel="training loss", title="loss")
-            axes[1].set(xlabel=unit, ylabel="accuracy (%)", title="accuracy")
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        def work(ctl):
+            hist = None
+            try:
+                hist = train(net, X, y, lr=ctl.rate, batch_size=s["batch_size"], sampling=sampling,
+                             l2=s["l2"], X_test=X_val, y_test=self.y_val, rng=rng, callback=self._evaluated,
+                             on_step=self._on_step, stop=ctl.stopping, quiet=True, **kwargs)
+            except Exception as e:                  # show it in the panel: a thread has no cell
+                run.ended, run.message = "error", f"Error: {type(e).__name__}: {e}"
+            finally:
+                self._finish(run, hist, X_val)
+        return work
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"TrainingPanel({', '.join(self.controls)})"  # stable under nbval
-        return bundle
+    # ------------------------------------------------------- the training thread's side
+    def _on_step(self, step):
+        self._loss_sum += step.loss
+        self._loss_n += 1
+        self.runner.on_step(step)
+
+    def _t(self):
+        """Return where the current run is, in epochs (or iterations) done since it began."""
+        last = self.runner.last
+        return self._offset + (last.done / self.current.steps_per_unit if last else 0.0)
+
+    def _where(self, run):
+        """Return (text, unit number, mini-batch in it) for where ``run`` is, e.g.
+        ("epoch 2 of 3 · mini-batch 340 of 5,000", 2, 340)."""
+        per, t = run.steps_per_unit, self._t()
+        if self.unit == "iteration":
+            done = int(round(t))
+            return f"iteration {done:,} of {run.planned:,g}", done, 0
+        whole, part = divmod(int(round(t * per)), per)
+        if part == 0:
+            return f"epoch {whole} of {run.planned:g} done", whole, 0
+        return f"epoch {whole + 1} of {run.planned:g} · mini-batch {part:,} of {per:,}", whole + 1, part
+
+    def _evaluated(self, hist):
+        """train's callback after every evaluation: record it in the run."""
+        run = self.current
+        run.eval_t.append(self._offset + hist.step[-1])
+        run.eval_loss.append(hist.loss[-1])
+        run.train_acc.append(hist.train_acc[-1])
+        run.val_acc.append(hist.test_acc[-1])
+
+    def _take_trace_point(self):
+        run = self.current
+        if self._loss_n:
+            run.trace_t.append(self._t())
+            run.trace_loss.append(self._loss_sum / self._loss_n)
+            self._loss_sum, self._loss_n = 0.0, 0
+        for t, lr in self.runner.changes[self._lr_seen:]:
+            run.marks.append((self._offset + t, f"η = {lr:g}"))
+        self._lr_seen = len(self.runner.changes)
+
+    def _frame(self, ctl):
+        """The runner's frame: a new point on the curves, the readout, the pictures (training thread)."""
+        run = self.current
+        self._take_trace_point()
+        X_sample, y_sample, _ = self._sample
+        predicted = self.net.predict(X_sample)
+        run.live_t.append(self._t())
+        run.live_acc.append(float(np.mean(predicted == y_sample)))
+        self._warn(run, predicted, y_sample)
+        self._show_progress(run)
+        self._show_inside()
+        self.image.value = self._draw()
+        self._refresh()
+
+    def _warn(self, run, predicted, labels):
+        """Say so when the network answers one class for nearly everything, or stays near chance."""
+        counts = np.bincount(predicted, minlength=10)
+        share, t, accuracy = counts.max() / len(predicted), self._t(), np.mean(predicted == labels)
+        text = ""
+        if share >= 0.9 and t > 0:
+            text = (f"The network answers “{counts.argmax()}” for {share:.0%} of the images: it has collapsed "
+                    "onto one class, no better than always guessing one digit.")
+        elif t >= 0.25 * run.planned and accuracy < 0.15:
+            text = (f"After {t:.3g} of {run.planned:g} {self.unit}s the network is still near chance "
+                    f"({100 * accuracy:.0f} %): it is not learning. Try another learning rate or a "
+                    "smaller initial scale.")
+        self.warning.value = f"<span style='color:#a60'>⚠ {text}</span>" if text else ""
+
+    def _show_progress(self, run, ended=""):
+        """The readout and the progress bar: where the run is, its loss and accuracy, and time left."""
+        ctl = self.runner
+        where, _, _ = self._where(run)
+        steps = int(round(run.planned * run.steps_per_unit))
+        self.progress.max = max(1, steps)
+        self.progress.value = min(int(round(self._t() * run.steps_per_unit)), steps)
+        parts = [f"<b>run {run.number}</b>", where]
+        if run.trace_loss:
+            parts.append(f"loss {run.trace_loss[-1]:.4g}")
+        if ended in ("done", "stopped", "interrupted", "diverged", "reset") and run.val_acc:
+            parts.append(f"{self.evaluated_on} {100 * run.val_acc[-1]:.2f} %")
+        elif run.live_acc:
+            parts.append(f"{self.evaluated_on} {100 * run.live_acc[-1]:.1f} % (1,000 images)")
+        if ended == "starting":
+            parts.append("starting…")
+        elif ended:
+            parts.append(f"<b>{ended}</b> after {run.seconds:.1f} s")
+        elif ctl.state == "paused":
+            parts.append("<b>paused</b>")
+        elif ctl.last is not None and ctl.seconds() > 1 and ctl.last.done >= 5:
+            left = ctl.seconds() / ctl.last.done * (steps - self.progress.value)
+            parts.append(f"about {_duration(left)} left")
+        self.readout.value = " · ".join(parts)
+
+    def _show_inside(self):
+        """The first-layer weights of a few units, and the answers for a strip of digits."""
+        W = self.net.W[0] - self._W_start                 # what the units have learned so far
+        if W.shape[0] == 784:
+            shown = W[:, :SHOWN_UNITS] if self.num_hidden else W
+            self.weights.value = plots.png(plots.tiles(shown.T.reshape(-1, 28, 28), zoom=2, cmap="bwr",
+                                                       symmetric=True))
+        _, y_sample, X_strip = self._sample
+        self.strip.value = _strip_html(X_strip, y_sample[:STRIP], self.net.predict(X_strip))
+
+    def _finish(self, run, hist, X_val):
+        """The run (or this part of it) has ended: record how, and show it all (training thread)."""
+        ctl = self.runner
+        if hist is not None:
+            self._take_trace_point()
+            self._segments.append(hist)
+            self.history = _merged(self._segments)
+            why = ctl.reason or hist.stopped
+            run.ended = {"": "done", "replaced": "stopped"}.get(why, why)
+            run.message = self._message(run, hist)
+        run.seconds += ctl.seconds()
+        if ctl.reason == "replaced":
+            return                                   # a new panel took over: this one is gone
+        style = "color:#b00" if run.ended in ("diverged", "error") else "color:#444"
+        self.message.value = f"<span style='{style}'>{html.escape(run.message)}</span>" if run.message else ""
+        self._show_progress(run, ended=runs.ENDINGS.get(run.ended, run.ended))
+        if run.ended != "error":
+            self._show_inside()
+            predicted = self.net.predict(X_val)
+            self._warn(run, predicted, self.y_val)
+            self.confusion.value = _confusion_png(self.y_val, predicted, self.evaluated_on)
+        self.table.value = runs.table_html(self.runs, ORDER, self.evaluated_on)
+        self.image.value = self._draw()
+        if run.ended == "reset":
+            self.net, self.current = None, None
+        self._refresh(busy=False)
+
+    def _message(self, run, hist):
+        """Say in plain words how the run ended (or "" if it simply finished)."""
+        if run.ended == "diverged":
+            return "The run diverged. " + hist.message + " The curves stop where it happened."
+        if run.ended in ("stopped", "interrupted"):
+            how = "Stopped" if run.ended == "stopped" else "Kernel > Interrupt stopped the run"
+            _, k, part = self._where(run)
+            if part:
+                where = f"during {self.unit} {k}, after {part:,} of its {run.steps_per_unit:,} mini-batches"
+            else:
+                where = f"after {self.unit} {k}" if k else f"before its first {self.unit}"
+            return (f"{how} {where}. The curves show the run up to there; the network keeps what it "
+                    "learned, and Continue trains it further.")
+        return ""
+
+    # ------------------------------------------------------------------- pictures
+    def _draw(self):
+        """The curves: the current run in full (its title names every setting it uses), and the
+        earlier runs faded, labelled by the settings in which they differ."""
+        shown = self.runs[-5:]
+        names = runs.differing(shown, ORDER) if len(shown) > 1 else []
+        s = self.settings()
+        planned = s["iterations"] if self.unit == "iteration" else s["epochs"]
+        return self.curves.frame(shown, self.current, names, planned=planned,
+                                 note="" if self.current else "press Train")
+
+
+def _merged(histories):
+    """Return one History for the parts of a continued run, steps counted from its start."""
+    first = histories[0]
+    if len(histories) == 1:
+        return first
+    from .train import History
+    merged, offset = History(unit=first.unit), 0
+    for h in histories:
+        merged.step += [offset + s for s in h.step]
+        merged.loss += h.loss
+        merged.train_acc += h.train_acc
+        merged.test_acc += h.test_acc
+        merged.seconds += h.seconds
+        merged.train_seconds += h.train_seconds
+        merged.stopped, merged.message = h.stopped, h.message
+        offset = merged.step[-1] if merged.step else offset
+    return merged
+
+
+def _duration(seconds):
+    """Return "42 s", "3 min" or "1 h 20 min"."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds // 3600:.0f} h {seconds % 3600 / 60:.0f} min"
+
+
+def _strip_html(images, labels, predicted):
+    """An HTML row of digits, each with the network's answer under it (green right, red wrong)."""
+    cells = []
+    for image, label, guess in zip(images, labels, predicted):
+        src = base64.b64encode(plots.png(plots.tiles(image.reshape(1, 28, 28), zoom=2))).decode()
+        colour, mark = ("#080", "✓") if guess == label else ("#c00", f"✗ (is {label})")
+        cells.append(f"<td style='text-align:center;padding:0 2px'><img src='data:image/png;base64,{src}'>"
+                     f"<br><span style='color:{colour};font-size:12px'>{guess} {mark}</span></td>")
+    return "<table class='panel-strip-table'><tr>" + "".join(cells) + "</tr></table>"
+
+
+def _confusion_png(labels, predicted, evaluated_on):
+    """PNG bytes of the confusion matrix of a finished run (drawn by plots.plot_confusion)."""
+    fig = Figure(figsize=(3.8, 3.4), dpi=80, layout="constrained")
+    ax = fig.subplots()
+    plots.plot_confusion(plots.confusion_matrix(labels, predicted), ax=ax,
+                         title=f"confusion matrix ({evaluated_on} images)")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -88,3 +88,15 @@ def test_a_history_of_one_point_gets_whole_number_ticks():
         assert ax.get_xlim() == (0, 2)
         assert all(float(t).is_integer() for t in ax.get_xticks())
     assert [line.get_label() for line in axes[1].get_lines()] == ["train", "test"]
+
+
+def test_tiles_puts_images_side_by_side_each_on_its_own_scale():
+    images = np.zeros((3, 28, 28))
+    images[0, 0, 0], images[1, 5, 5], images[2, 3, 3] = 1.0, 50.0, -2.0
+    picture = plots.tiles(images, zoom=2, cmap="bwr", symmetric=True)
+    assert picture.shape == ((28 + 2) * 2, (3 * 29 + 1) * 2, 4) and picture.dtype == np.uint8
+    tile = lambda k, r, c: picture[2 * (1 + r), 2 * (1 + k * 29 + c)]          # noqa: E731
+    assert tuple(tile(0, 0, 0)[:3]) == tuple(tile(1, 5, 5)[:3])               # 1 and 50: each its maximum
+    assert tile(2, 3, 3)[2] > tile(2, 3, 3)[0]                                 # negative: blue
+    assert tuple(tile(0, 1, 1)[:3]) == (255, 255, 255) or min(tile(0, 1, 1)[:3]) > 240   # zero: white
+    assert plots.png(picture)[:8] == b"\x89PNG\r\n\x1a\n"

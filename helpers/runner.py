@@ -1,0 +1,236 @@
+"""Training in the background, under the slider panel's control: pause, step, stop.
+
+The panel's buttons must be heard while a network trains, so ``train`` runs in a thread of
+its own and the kernel's main thread stays free. The thread calls back into its ``Runner``
+twice per mini-batch:
+
+- before the step, through the learning rate: ``train(..., lr=runner.rate)`` treats it as a
+  schedule and asks it for the rate of every step. That is where the thread waits while
+  the run is paused, and where a new learning rate takes effect (``set_lr``).
+- after the step, through ``train(..., on_step=runner.on_step)``: it counts the step
+  against a Step budget and, every ``interval`` seconds or so, calls ``frame(runner)`` so
+  that the panel can show where training is.
+
+``train(..., stop=runner.stopping)`` ends the run cleanly when ``stop`` is called.
+
+How a run meets the kernel (JupyterLab with ipykernel):
+
+- Making a new panel, e.g. by running a panel's cell again, stops every run still going in
+  this kernel (``stop_all``) and waits for its thread to end. The old panel's widgets are
+  gone from the page by then, so nobody could press its Stop button any more, and its run
+  would keep a core busy until the kernel is restarted.
+- Kernel > Interrupt sends SIGINT to the kernel. Python runs signal handlers in the main
+  thread only, and ipykernel ignores SIGINT while it is idle, so an interrupt would never
+  reach a training thread. ``hook_interrupt`` (called by every panel) therefore puts a
+  handler in the two places where ipykernel keeps one: the handler it restores after each
+  message (the idle one), and the one it sets before each cell runs. The handler stops
+  every run, then does what ipykernel's own would have done: nothing when idle, a
+  KeyboardInterrupt in a running cell.
+- Reloading the page (or closing it without shutting the kernel down) keeps the kernel
+  and its threads alive; the panel's views are gone ("model not found"), but a new panel
+  or an Interrupt still stops its run. Restarting the kernel ends everything.
+- The thread is a daemon thread: it never keeps Python from exiting.
+"""
+import signal
+import threading
+import time
+import weakref
+
+_RUNNERS = weakref.WeakSet()             # every Runner of this process, for stop_all
+
+
+class Runner:
+    """Run ``work(runner)`` in a background thread that can be paused, stepped and stopped.
+
+    frame(runner): called from the training thread about every ``interval`` seconds while
+        it trains, and each time it pauses; None for no frames. A frame that takes long
+        spaces the next ones out, so that drawing never takes more than about a seventh
+        of the time.
+    State, for the panel to read: ``state`` ("idle", "running" or "paused"), ``last`` (the
+    last ``train.Step``), ``reason`` (why it was stopped: "", "stopped", "interrupted",
+    "replaced", "reset"), ``changes`` ([(t, lr), ...]: when a new learning rate was first
+    used, t in epochs done) and ``seconds()`` (time spent running, pauses left out).
+    """
+
+    def __init__(self, frame=None, interval=0.25):
+        self.frame, self.interval = frame, interval
+        self.state, self.reason, self.last, self.thread = "idle", "", None, None
+        self.stopping = threading.Event()
+        self.changes = []
+        self._lr = self._used = None
+        self._pause, self._budget = False, None    # budget: steps to go before pausing
+        self._wake = threading.Condition()
+        self._started = self._ended = self._paused_for = self._pause_start = self._next_frame = 0.0
+        _RUNNERS.add(self)
+
+    # ----------------------------------------------------------- the thread's side
+    def rate(self, t):
+        """Return the learning rate of the next step (``t``: epochs done); wait while paused."""
+        if self._pause or self._budget == 0:
+            self._wait()
+        if self._lr != self._used:
+            if self._used is not None:                 # the first rate is not a change
+                self.changes.append((t, self._lr))
+            self._used = self._lr
+        return self._lr
+
+    def on_step(self, step):
+        """Count the step ``step`` (a ``train.Step``) and show a frame if one is due."""
+        self.last = step
+        if self._budget:
+            self._budget -= 1
+        if self.frame is not None and time.perf_counter() >= self._next_frame:
+            self._show()
+
+    def _show(self):
+        start = time.perf_counter()
+        self.frame(self)
+        took = time.perf_counter() - start
+        self._next_frame = time.perf_counter() + max(self.interval, 6 * took)
+
+    def _wait(self):
+        self.state = "paused"
+        start = self._pause_start = time.perf_counter()
+        if self.frame is not None:
+            self._show()
+        with self._wake:
+            while (self._pause or self._budget == 0) and not self.stopping.is_set():
+                self._wake.wait()
+        self._paused_for += time.perf_counter() - start
+        self.state = "running"
+
+    # ------------------------------------------------------------- the panel's side
+    def start(self, work, lr, budget=None):
+        """Start ``work(self)`` in a new thread at learning rate ``lr``; return False if one runs.
+
+        budget: pause after this many mini-batches (a Step), or None to run on.
+        """
+        if self.alive():
+            return False
+        self._begin(lr, budget)
+        self.thread = threading.Thread(target=self._main, args=(work,), daemon=True,
+                                       name="training panel run")
+        self.thread.start()
+        return True
+
+    def run(self, work, lr):
+        """Run ``work(self)`` here, in the calling thread, to the end (nobody can pause it)."""
+        if self.alive():
+            raise RuntimeError("a run is going on in the background: stop it first")
+        self._begin(lr, None)
+        self.thread = None
+        self._main(work)
+
+    def _begin(self, lr, budget):
+        self.stopping.clear()
+        self.reason, self.last, self.changes = "", None, []
+        self._lr, self._used = lr, None
+        self._pause, self._budget = False, budget
+        self._started, self._ended, self._paused_for, self._next_frame = time.perf_counter(), None, 0.0, 0.0
+        self.state = "running"
+
+    def _main(self, work):
+        try:
+            work(self)
+        finally:
+            self._ended = time.perf_counter()
+            self.state = "idle"
+
+    def held(self):
+        """Return whether the run is paused, or will pause before its next mini-batch."""
+        return self.alive() and (self._pause or self._budget == 0 or self.state == "paused")
+
+    def alive(self):
+        """Return whether the run's thread is still going (running or paused)."""
+        return self.thread is not None and self.thread.is_alive()
+
+    def seconds(self):
+        """Return the time the run has spent running so far, pauses left out."""
+        now = self._ended or time.perf_counter()
+        paused = self._paused_for + (now - self._pause_start if self.state == "paused" else 0.0)
+        return max(0.0, now - self._started - paused)
+
+    def set_lr(self, lr):
+        """Use the learning rate ``lr`` from the next step on."""
+        self._lr = lr
+
+    def pause(self):
+        """Pause before the next mini-batch (the thread waits in ``rate``)."""
+        self._pause = True
+
+    def resume(self):
+        """Run on without a limit."""
+        with self._wake:
+            self._pause, self._budget = False, None
+            self._wake.notify_all()
+
+    def step(self, n=1):
+        """Train ``n`` more mini-batches, then pause again."""
+        with self._wake:
+            self._pause, self._budget = False, n
+            self._wake.notify_all()
+
+    def stop(self, reason="stopped"):
+        """End the run before its next mini-batch; ``reason`` says why (kept in ``reason``)."""
+        with self._wake:
+            if self.alive() and not self.stopping.is_set():
+                self.reason = reason
+            self.stopping.set()
+            self._wake.notify_all()
+
+    def join(self, timeout=None):
+        """Wait until the run's thread has ended (at most ``timeout`` seconds); return whether it has."""
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+        return not self.alive()
+
+
+def stop_all(reason, wait=5.0):
+    """Stop every run of this process, and wait up to ``wait`` seconds for their threads."""
+    runners = [r for r in list(_RUNNERS) if r.alive()]
+    for r in runners:
+        r.stop(reason)
+    deadline = time.monotonic() + wait
+    for r in runners:
+        r.join(max(0.0, deadline - time.monotonic()))
+    return runners
+
+
+def hook_interrupt(kernel=None):
+    """Make Kernel > Interrupt stop every run too (see the module docstring); return whether it does.
+
+    kernel: the ipykernel Kernel (default: the one running this code, if any). Safe to call
+    many times; does nothing outside a kernel or outside the main thread.
+    """
+    if kernel is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        kernel = getattr(get_ipython(), "kernel", None)
+    if kernel is None or threading.current_thread() is not threading.main_thread():
+        return False
+    if getattr(kernel, "_interrupt_stops_runs", False):
+        return True
+    if not (hasattr(kernel, "pre_handler_hook") and hasattr(kernel, "saved_sigint_handler")):
+        return False                    # another kernel than ipykernel's: leave it alone
+    idle_before, pre_handler_hook = kernel.saved_sigint_handler, kernel.pre_handler_hook
+
+    def when_idle(signum, frame):
+        stop_all("interrupted", wait=0)
+        if callable(idle_before):
+            idle_before(signum, frame)
+
+    def in_cell(signum, frame):
+        stop_all("interrupted", wait=0)
+        raise KeyboardInterrupt
+
+    def hooked_pre_handler_hook():
+        pre_handler_hook()                              # saves the idle handler, as before
+        signal.signal(signal.SIGINT, in_cell)
+
+    kernel.pre_handler_hook = hooked_pre_handler_hook
+    kernel.saved_sigint_handler = when_idle             # restored after this message
+    signal.signal(signal.SIGINT, in_cell)               # for the cell running now
+    kernel._interrupt_stops_runs = True
+    return True
