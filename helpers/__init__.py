@@ -13,6 +13,9 @@ Modules, one responsibility each:
 - ``widgets``      the slider panel used by the notebooks: its controls and pictures
 - ``runner``       the panel's training in the background: pause, step, stop, interrupts
 - ``runs``         the panel's record of each run, and the table that compares them
+- ``digits``       your own digits: MNIST's preprocessing for any drawing; shift, rotate,
+                   noise and thicken; the recipe of notebook 05's network, cached in data/
+- ``pad``          the drawing pad and the robustness sliders of notebook 05
 - ``progress``     a one-line text progress bar (downloads, long training runs)
 - ``student``      the student edition: the notebooks without their worked solutions
 
