@@ -103,5 +103,7 @@ def table_html(runs, names, evaluated_on="validation"):
                  ENDINGS.get(r.ended, r.ended) + (f" ({changes})" if changes else "")]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-    return ("<table class='panel-runs-table' style='border-collapse:collapse;font-size:12px'>"
+    style = ("<style>.panel-runs-table td, .panel-runs-table th {padding: 0 6px; text-align: left; "
+             "line-height: 1.5}</style>")
+    return (f"{style}<table class='panel-runs-table' style='border-collapse:collapse;font-size:12px'>"
             f"{header}{''.join(rows)}</table>")

@@ -208,11 +208,11 @@ class TrainingPanel:
             self.controls["lr"].observe(lambda change: self.runner.set_lr(change["new"]), "value")
         for c in self.controls.values():
             c.observe(lambda change: self._refresh(), "value")
-        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="100%"))
+        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="calc(100% - 4px)"))
         self.readout = w.HTML("Press <b>Train</b> to start.")
         self.message = w.HTML("")
         self.warning = w.HTML("")
-        self.image = w.Image(format="png", value=self._draw(), layout=w.Layout(width="100%"))
+        self.image = w.Image(format="png", value=self._draw(), layout=w.Layout(width="calc(100% - 4px)"))
         self.weights = w.Image(format="png", value=b"", layout=w.Layout(max_width="100%"))
         self.strip = w.HTML("")
         self.confusion = w.Image(format="png", value=b"", layout=w.Layout(width="300px"))
@@ -233,7 +233,7 @@ class TrainingPanel:
                                 "(red: that pixel now excites the unit more, blue: less; each unit on its own "
                                 "scale):"), self.weights,
                          w.HTML(f"The first {STRIP} {self.evaluated_on} digits and the network's answer "
-                                "(green: right, red: wrong):"), self.strip])
+                                "under each (green ✓: right, red ✗: wrong):"), self.strip])
         history = w.VBox([w.HBox([w.HTML("<b>Runs</b>"), b["clear"]]), self.table, self.confusion])
         self.widget = w.VBox([grid, controls, self.progress, self.readout, self.message, self.warning,
                               self.image, inside, history], layout=w.Layout(max_width=WIDTH))
@@ -439,6 +439,8 @@ class TrainingPanel:
             done = int(round(t))
             return f"iteration {done:,} of {run.planned:,g}", done, 0
         whole, part = divmod(int(round(t * per)), per)
+        if part == 0 and whole == 0:
+            return f"epoch 1 of {run.planned:g}", 0, 0
         if part == 0:
             return f"epoch {whole} of {run.planned:g} done", whole, 0
         return f"epoch {whole + 1} of {run.planned:g} · mini-batch {part:,} of {per:,}", whole + 1, part
@@ -611,9 +613,9 @@ def _strip_html(images, labels, predicted):
     cells = []
     for image, label, guess in zip(images, labels, predicted):
         src = base64.b64encode(plots.png(plots.tiles(image.reshape(1, 28, 28), zoom=2))).decode()
-        colour, mark = ("#080", "✓") if guess == label else ("#c00", f"✗ (is {label})")
-        cells.append(f"<td style='text-align:center;padding:0 2px'><img src='data:image/png;base64,{src}'>"
-                     f"<br><span style='color:{colour};font-size:12px'>{guess} {mark}</span></td>")
+        colour, mark = ("#080", "✓") if guess == label else ("#c00", "✗")
+        cells.append(f"<td style='text-align:center;padding:0 1px'><img width='48' src='data:image/png;base64,{src}' "
+                     f"title='label {label}'><br><span style='color:{colour};font-size:12px'>{guess} {mark}</span></td>")
     return "<table class='panel-strip-table'><tr>" + "".join(cells) + "</tr></table>"
 
 
