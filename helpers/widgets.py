@@ -402,6 +402,8 @@ class TrainingPanel:
         X, X_val = (X, self.X_val) if scale == 1 else (X * scale, self.X_val * scale)
         y = self.data["y_train"][:s["subset"]]
         self._sample = (X_val[:SAMPLE], self.y_val[:SAMPLE], X_val[:STRIP])
+        self._strip_images = [base64.b64encode(plots.png(plots.tiles(x.reshape(1, 28, 28), zoom=2))).decode()
+                              for x in X_val[:STRIP]]                # drawn once per run
         kwargs = dict(epochs=s["epochs"]) if self.unit == "epoch" else dict(iterations=s["iterations"])
         self.confusion.value = b""
         self._show_progress(run, "starting")
@@ -524,7 +526,7 @@ class TrainingPanel:
             self.weights.value = plots.png(plots.tiles(shown.T.reshape(-1, 28, 28), zoom=2, cmap="bwr",
                                                        symmetric=True))
         _, y_sample, X_strip = self._sample
-        self.strip.value = _strip_html(X_strip, y_sample[:STRIP], self.net.predict(X_strip))
+        self.strip.value = _strip_html(self._strip_images, y_sample[:STRIP], self.net.predict(X_strip))
 
     def _finish(self, run, hist, X_val):
         """The run (or this part of it) has ended: record how, and show it all (training thread)."""
@@ -609,10 +611,10 @@ def _duration(seconds):
 
 
 def _strip_html(images, labels, predicted):
-    """An HTML row of digits, each with the network's answer under it (green right, red wrong)."""
+    """An HTML row of digits (base64 PNGs), each with the network's answer under it (green
+    right, red wrong)."""
     cells = []
-    for image, label, guess in zip(images, labels, predicted):
-        src = base64.b64encode(plots.png(plots.tiles(image.reshape(1, 28, 28), zoom=2))).decode()
+    for src, label, guess in zip(images, labels, predicted):
         colour, mark = ("#080", "✓") if guess == label else ("#c00", "✗")
         cells.append(f"<td style='text-align:center;padding:0 1px'><img width='48' src='data:image/png;base64,{src}' "
                      f"title='label {label}'><br><span style='color:{colour};font-size:12px'>{guess} {mark}</span></td>")
