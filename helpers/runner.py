@@ -165,9 +165,9 @@ class Runner:
             self._wake.notify_all()
 
     def step(self, n=1):
-        """Train ``n`` more mini-batches, then pause again."""
+        """Train ``n`` more mini-batches, then pause again (Steps pressed quickly add up)."""
         with self._wake:
-            self._pause, self._budget = False, n
+            self._pause, self._budget = False, (self._budget or 0) + n
             self._wake.notify_all()
 
     def stop(self, reason="stopped"):

@@ -72,6 +72,17 @@ def test_step_trains_that_many_mini_batches_then_pauses(ctl):
     assert ctl.last.done == 10
 
 
+def test_steps_pressed_quickly_add_up(ctl):
+    ctl.start(long_work(), lr=0.1, budget=2)
+    wait_for(lambda: ctl.state == "paused")
+    with ctl._wake:                              # three presses before the thread wakes up
+        for _ in range(3):
+            ctl.step(1)
+    wait_for(lambda: ctl.last.done == 5 and ctl.state == "paused")
+    time.sleep(0.1)
+    assert ctl.last.done == 5
+
+
 def test_a_new_learning_rate_is_used_from_the_next_step_and_recorded(ctl):
     ctl.start(long_work(), lr=0.1, budget=5)
     wait_for(lambda: ctl.state == "paused")
