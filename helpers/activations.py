@@ -10,6 +10,11 @@ into the gradient with respect to ``Z`` (the "delta" of Nielsen's book):
 
 All of them are numerically stable: no overflow for any finite input, in float32
 as in float64.
+
+Each forward and backward function also takes ``out=``, an array of the result's shape
+(not one of its inputs) that it may write its result into instead of a new array: the
+training step (``Network.sgd_step``) passes arrays it keeps from step to step, which
+saves allocating fresh ones. Use what the function returns: it may be another array.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -17,12 +22,12 @@ from typing import Callable
 import numpy as np
 
 
-def step(Z):
+def step(Z, out=None):
     """Return the perceptron's output: 1 where ``Z > 0``, else 0 (same shape and dtype)."""
     return (Z > 0).astype(Z.dtype)
 
 
-def sigmoid(Z):
+def sigmoid(Z, out=None):
     """Return 1 / (1 + exp(-Z)), computed as (1 + tanh(Z/2)) / 2, which never overflows.
 
     The price: for very negative Z, 1 + tanh(Z/2) loses its digits, and the result is
@@ -30,7 +35,7 @@ def sigmoid(Z):
     -20 (-38 in float64), where the true value is tiny but not 0. ``log_sigmoid`` and
     ``normalized_sigmoid`` avoid that where it matters.
     """
-    S = np.tanh(0.5 * Z)
+    S = np.tanh(np.multiply(Z, 0.5, out=out), out=out)      # tanh(0.5 * Z), in out if given
     S += 1.0                      # in place: no more temporaries than needed
     S *= 0.5
     return S
@@ -42,9 +47,9 @@ def sigmoid_prime(Z):
     return s * (1.0 - s)
 
 
-def relu(Z):
+def relu(Z, out=None):
     """Return max(Z, 0)."""
-    return np.maximum(Z, 0)
+    return np.maximum(Z, 0, out=out)
 
 
 def row_max(Z):
@@ -66,13 +71,13 @@ def row_sum(Z):
     return Z @ np.ones((Z.shape[1], 1), dtype=Z.dtype)
 
 
-def softmax(Z):
+def softmax(Z, out=None):
     """Return the row-wise softmax of ``Z: (N, K)``; each row of the result sums to 1.
 
     Subtracting the row maximum first changes nothing mathematically (the factor
     exp(-max) cancels) but keeps every exponent <= 0, so nothing overflows.
     """
-    E = np.exp(Z - row_max(Z))                  # (N, K), every entry in (0, 1]
+    E = np.exp(np.subtract(Z, row_max(Z), out=out), out=out)   # (N, K), every entry in (0, 1]
     E /= row_sum(E)                             # each row's sum is >= 1: no division by 0
     return E
 
@@ -86,47 +91,51 @@ def log_sigmoid(Z):
     return np.minimum(Z, 0.0) - np.log1p(np.exp(-np.abs(Z)))
 
 
-def normalized_sigmoid(Z):
+def normalized_sigmoid(Z, out=None):
     """Return sigmoid(Z) divided by its row sum, so each row of ``(N, K)`` sums to 1.
 
     s_i / sum_j s_j = exp(log s_i) / sum_j exp(log s_j) is the softmax of log s,
     and that form stays exact where ``sigmoid`` returns 0 for every s_i of a row (Z
     below about -20 in float32), where s / s.sum() would give 0 / 0 = NaN.
     """
-    return softmax(log_sigmoid(Z))
+    return softmax(log_sigmoid(Z), out=out)
 
 
-def _step_backward(Z, A, dA):
+def _identity(Z, out=None):
+    return Z
+
+
+def _step_backward(Z, A, dA, out=None):
     return np.zeros_like(dA)  # the step is flat wherever it is differentiable
 
 
-def _sigmoid_backward(Z, A, dA):
-    dZ = 1.0 - A               # sigma' = sigma (1 - sigma), and A = sigma(Z):
-    dZ *= A                    # dZ = dA * A * (1 - A), with one temporary instead of three
+def _sigmoid_backward(Z, A, dA, out=None):
+    dZ = np.subtract(1.0, A, out=out)   # sigma' = sigma (1 - sigma), and A = sigma(Z):
+    dZ *= A                    # dZ = dA * A * (1 - A), with one array (or out) instead of three
     dZ *= dA
     return dZ
 
 
-def _relu_backward(Z, A, dA):
-    return dA * (Z > 0)  # the mask: gradient flows only through units that fired
+def _relu_backward(Z, A, dA, out=None):
+    return np.multiply(dA, Z > 0, out=out)  # the mask: gradient flows only through units that fired
 
 
-def _identity_backward(Z, A, dA):
+def _identity_backward(Z, A, dA, out=None):
     return dA
 
 
-def _softmax_backward(Z, A, dA):
+def _softmax_backward(Z, A, dA, out=None):
     # dA_i/dZ_k = A_i (delta_ik - A_k), so dZ_k = A_k (dA_k - sum_i dA_i A_i)
-    dZ = dA - row_sum(dA * A)                   # (N, K)
+    dZ = np.subtract(dA, row_sum(dA * A), out=out)      # (N, K)
     dZ *= A
     return dZ
 
 
-def _normalized_sigmoid_backward(Z, A, dA):
+def _normalized_sigmoid_backward(Z, A, dA, out=None):
     # A_i = s_i / S with s = sigmoid(Z), S = sum_j s_j:
     # dA_i/dZ_k = (delta_ik - A_i) / S * s_k (1 - s_k), and s_k / S = A_k, so
     # dZ_k = A_k (1 - s_k) (dA_k - sum_i dA_i A_i): no division by S, which may underflow.
-    dZ = dA - row_sum(dA * A)                   # (N, K)
+    dZ = np.subtract(dA, row_sum(dA * A), out=out)      # (N, K)
     dZ *= A
     dZ *= sigmoid(-Z)          # 1 - sigma(z) = sigma(-z)
     return dZ
@@ -134,11 +143,16 @@ def _normalized_sigmoid_backward(Z, A, dA):
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function with its backward pass ``backward(Z, A, dA) -> dZ``."""
+    """An activation function with its backward pass ``backward(Z, A, dA) -> dZ``.
+
+    takes_out: whether ``forward`` and ``backward`` accept ``out=`` (see the module's
+    docstring); an activation written without it still works, with new arrays.
+    """
 
     name: str
     forward: Callable
     backward: Callable
+    takes_out: bool = False
 
     def __call__(self, Z):
         return self.forward(Z)
@@ -147,12 +161,12 @@ class Activation:
 ACTIVATIONS = {
     a.name: a
     for a in [
-        Activation("step", step, _step_backward),
-        Activation("sigmoid", sigmoid, _sigmoid_backward),
-        Activation("relu", relu, _relu_backward),
-        Activation("identity", lambda Z: Z, _identity_backward),
-        Activation("softmax", softmax, _softmax_backward),
-        Activation("normalized_sigmoid", normalized_sigmoid, _normalized_sigmoid_backward),
+        Activation("step", step, _step_backward, takes_out=True),
+        Activation("sigmoid", sigmoid, _sigmoid_backward, takes_out=True),
+        Activation("relu", relu, _relu_backward, takes_out=True),
+        Activation("identity", _identity, _identity_backward, takes_out=True),
+        Activation("softmax", softmax, _softmax_backward, takes_out=True),
+        Activation("normalized_sigmoid", normalized_sigmoid, _normalized_sigmoid_backward, takes_out=True),
     ]
 }
 

@@ -21,6 +21,7 @@ one-hot rows ``Y: (N, K)``.
 import json
 import math
 import numbers
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -107,6 +108,7 @@ class Network:
             raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
         rng = np.random.default_rng(rng)
         self.velocity = None                    # momentum's running steps (see sgd_step)
+        self._work = None                       # arrays kept from step to step (see sgd_step_unchecked)
         self.W, self.b = [], []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             scale = _init_scale(init, n_in)
@@ -120,7 +122,9 @@ class Network:
         A = np.asarray(X, dtype=self.dtype)
         check_batch(A, self.sizes[0])
         for W, b, f in zip(self.W, self.b, self.activations):
-            A = f(A @ W + b)
+            Z = A @ W
+            Z += b                                             # in place: one temporary less
+            A = f(Z)
         return A
 
     def forward_all(self, X):
@@ -187,23 +191,75 @@ class Network:
         ``self.velocity``, zeros at the first such step) and the step is
         ``v = mu * v - lr * dW; W += v``: steps that agree from batch to batch add up,
         steps that zig-zag cancel. ``set_params`` and ``copy`` start the velocity afresh.
+
+        X and y are checked as in ``gradients``; the step itself is ``sgd_step_unchecked``.
         """
-        loss, Zs, As, dZ = self._forward_cost(X, y, l2)
-        if math.isfinite(loss):                 # never write a non-finite step into the weights
-            dZ *= lr
-            lr_dW, lr_db = self.backprop(Zs, As, dZ, lr * l2)
-            steps = [s for pair in zip(lr_dW, lr_db) for s in pair]       # like self.params
-            if not momentum:
-                for p, step in zip(self.params, steps):
-                    p -= step
-                return loss
-            if self.velocity is None:
-                self.velocity = [np.zeros_like(p) for p in self.params]
-            for p, v, step in zip(self.params, self.velocity, steps):
-                v *= momentum
-                v -= step                       # v = mu * v - lr * grad
-                p += v
+        X = np.asarray(X, dtype=self.dtype)
+        check_batch(X, self.sizes[0])
+        Y = self.targets(check_labels(y, len(X), self.sizes[-1]))
+        return self.sgd_step_unchecked(X, Y, lr, l2, momentum)
+
+    def sgd_step_unchecked(self, X, Y, lr, l2=0.0, momentum=0.0):
+        """Take the step of ``sgd_step`` without checking its inputs; return the loss before it.
+
+        For ``train``, which checks its data once, before the first step: X must be
+        ``(N, sizes[0])`` and Y one-hot rows ``(N, K)``, both in the network's dtype
+        already (anything else gives wrong numbers or an obscure NumPy error).
+
+        It does what ``forward_all``, the loss and ``backprop`` do, operation for operation
+        (so the numbers are the same, bit for bit), but it writes every array of the
+        hidden layers and every gradient into an array kept from the last step with as
+        many rows (``out=``) instead of a new one: after the first step, a step allocates
+        only a few small arrays of the output layer.
+        """
+        work = self._work if self._work is not None and self._work.rows == len(X) else self._new_work(len(X))
+        As = [X]                                               # the forward pass of forward_all
+        for W, b, f, Z, A in zip(self.W, self.b, self.activations, work.Z, work.A):
+            np.matmul(As[-1], W, out=Z)                        # Z = A @ W, into the kept Z
+            Z += b
+            As.append(f.forward(Z, out=A) if f.takes_out else f(Z))
+        loss, dZ = self._loss(work.Z[-1], As[-1], Y, self.activations[-1])
+        loss += self._penalty(l2)
+        if not math.isfinite(loss):             # never write a non-finite step into the weights
+            return loss
+        dZ *= lr                                # then backprop gives lr * dW and lr * db
+        for l in range(len(self.W) - 1, -1, -1):                # the loop of backprop
+            np.matmul(As[l].T, dZ, out=work.dW[l])             # lr dW = A.T @ (lr dZ)
+            np.add.reduce(dZ, axis=0, out=work.db[l])          # dZ.sum(axis=0), into the kept db
+            if l2:
+                work.dW[l] += (lr * l2) * self.W[l]
+            if l > 0:
+                f, dA = self.activations[l - 1], np.matmul(dZ, self.W[l].T, out=work.dA[l - 1])
+                dZ = (f.backward(work.Z[l - 1], As[l], dA, out=work.dZ[l - 1]) if f.takes_out
+                      else f.backward(work.Z[l - 1], As[l], dA))
+        steps = [s for pair in zip(work.dW, work.db) for s in pair]        # like self.params
+        if not momentum:
+            for p, step in zip(self.params, steps):
+                p -= step
+            return loss
+        if self.velocity is None:
+            self.velocity = [np.zeros_like(p) for p in self.params]
+        for p, v, step in zip(self.params, self.velocity, steps):
+            v *= momentum
+            v -= step                           # v = mu * v - lr * grad
+            p += v
         return loss
+
+    def _new_work(self, rows):
+        """Return (and keep) the arrays ``sgd_step_unchecked`` writes into, for batches of ``rows`` rows.
+
+        Z, A: (rows, n) for every layer; dA, dZ: the same for the hidden layers; dW, db:
+        shaped like W and b. Only the last batch size is kept, so that a network holds no
+        more memory than one step needs.
+        """
+        def empty(*shape):
+            return np.empty(shape, dtype=self.dtype)
+        outs = self.sizes[1:]
+        self._work = SimpleNamespace(
+            rows=rows, Z=[empty(rows, n) for n in outs], A=[empty(rows, n) for n in outs],
+            dA=[empty(rows, n) for n in outs[:-1]], dZ=[empty(rows, n) for n in outs[:-1]],
+            dW=[np.empty_like(W) for W in self.W], db=[np.empty_like(b) for b in self.b])
+        return self._work
 
     def loss(self, X, y, l2=0.0):
         """Return the mean cost over ``X`` (plus the L2 penalty), without gradients."""

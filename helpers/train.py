@@ -155,10 +155,11 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
                         if _requested(stop):                               # so look again
                             hist.stopped = "stopped"
                             break
-                    X_batch = X.take(idx, axis=0)                         # X[idx]
-                    if augment is not None:
-                        X_batch = augment(X_batch, rng)
-                    loss = net.sgd_step(X_batch, Y.take(idx, axis=0), rate, l2, momentum)
+                    X_batch, Y_batch = X.take(idx, axis=0), Y.take(idx, axis=0)   # X[idx], Y[idx]
+                    if augment is None:         # X and Y were checked (and cast) once, above
+                        loss = net.sgd_step_unchecked(X_batch, Y_batch, rate, l2, momentum)
+                    else:                       # what augment returns is checked at every step
+                        loss = net.sgd_step(augment(X_batch, rng), Y_batch, rate, l2, momentum)
                     losses.append(loss)
                     first_loss = loss if first_loss is None else first_loss
                     done += 1

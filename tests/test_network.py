@@ -5,8 +5,10 @@ import numpy as np
 import pytest
 
 from helpers import activations as act
+from helpers import losses
 from helpers.gradcheck import check_network
 from helpers.network import Network, check_batch, one_hot
+from helpers.train import train
 
 HIDDEN = ["sigmoid", "relu", "step", "identity", "softmax"]
 MSE_OUTPUTS = ["sigmoid", "normalized_sigmoid", "softmax", "identity", "relu", "step"]
@@ -75,6 +77,82 @@ def test_sgd_step_is_one_step_along_the_gradients(output, loss, l2):
     expected = [p - 0.3 * g for p, g in zip(net.params, [g for pair in zip(dW, db) for g in pair])]
     assert net.sgd_step(X, y, 0.3, l2) == expected_loss
     assert all(np.allclose(p, e, rtol=1e-13, atol=1e-15) for p, e in zip(net.params, expected))
+
+
+def plain_step(net, X, Y, lr, l2=0.0, momentum=0.0, velocity=None):
+    """Return ``(loss, params, velocity)`` after one step computed the plain way, as notebook 03 does:
+    forward_all, the loss, lr times dZ, backprop, then the update (net itself is left alone)."""
+    Zs, As = net.forward_all(X)
+    loss, dZ = losses.get(net.loss_name)(Zs[-1], As[-1], Y, net.activations[-1])
+    loss += 0.5 * l2 * sum(float(np.vdot(W, W)) for W in net.W) if l2 else 0.0
+    dW, db = net.backprop(Zs, As, lr * dZ, lr * l2)
+    steps = [s for pair in zip(dW, db) for s in pair]
+    if not momentum:
+        return loss, [p - s for p, s in zip(net.params, steps)], velocity
+    velocity = [momentum * v - s for v, s in zip(velocity or [0.0] * len(steps), steps)]
+    return loss, [p + v for p, v in zip(net.params, velocity)], velocity
+
+
+FAST_CASES = [(hidden, out, loss, dtype) for hidden in HIDDEN for out, loss in HEADS
+              for dtype in (np.float32, np.float64)]
+
+
+@pytest.mark.parametrize("hidden, output, loss, dtype", FAST_CASES)
+def test_the_fast_step_gives_the_plain_steps_numbers_bit_for_bit(hidden, output, loss, dtype):
+    """sgd_step_unchecked reuses its arrays from step to step, yet every loss and weight is
+    exactly that of the plain computation, over batch sizes that change, with L2 and momentum."""
+    net = Network([6, 5, 3, 4], hidden, output, loss, init="xavier", dtype=dtype, rng=1)
+    rng = np.random.default_rng(2)
+    for l2, momentum in [(0.0, 0.0), (0.01, 0.0), (0.0, 0.9), (0.01, 0.5)]:
+        net.set_params(net.params)                      # a fresh velocity
+        velocity = None
+        for N in (7, 7, 3, 7):
+            X = rng.standard_normal((N, 6)).astype(dtype)
+            Y = net.targets(rng.integers(4, size=N))
+            expected_loss, expected, velocity = plain_step(net, X, Y, 0.3, l2, momentum, velocity)
+            assert net.sgd_step_unchecked(X, Y, 0.3, l2, momentum) == expected_loss
+            assert all(np.array_equal(p, e) for p, e in zip(net.params, expected)), (l2, momentum, N)
+            assert all(p.dtype == dtype for p in net.params)
+
+
+def test_sgd_step_checks_what_the_fast_step_does_not():
+    net = Network([6, 5, 4], rng=0)
+    with pytest.raises(ValueError, match=r"X must have shape \(N, 6\)"):
+        net.sgd_step(np.zeros((3, 5)), [0, 1, 2], 0.1)
+    with pytest.raises(ValueError, match="y has 2 labels but X has 3 rows"):
+        net.sgd_step(np.zeros((3, 6)), [0, 1], 0.1)
+    with pytest.raises(ValueError, match="y holds labels 0..4"):
+        net.sgd_step(np.zeros((3, 6)), [0, 1, 4], 0.1)
+    a, b = Network([6, 5, 4], rng=0), Network([6, 5, 4], rng=0)
+    X, y = np.random.default_rng(0).standard_normal((3, 6)), np.array([0, 3, 1])   # float64 in
+    assert a.sgd_step(X, y, 0.1) == b.sgd_step_unchecked(X.astype(np.float32), b.targets(y), 0.1)
+    assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
+
+
+def test_an_activation_without_out_still_trains():
+    """A hand-written Activation need not take out=; the fast step then uses new arrays."""
+    mine = act.Activation("sigmoid", lambda Z: act.sigmoid(Z), lambda Z, A, dA: dA * A * (1 - A))
+    a, b = Network([6, 5, 4], rng=0), Network([6, 5, 4], rng=0)
+    a.activations[0] = mine
+    X, y = np.random.default_rng(0).random((20, 6)), np.arange(20) % 4
+    train(a, X, y, lr=0.5, batch_size=5, epochs=2, quiet=True)
+    train(b, X, y, lr=0.5, batch_size=5, epochs=2, quiet=True)
+    assert all(np.allclose(p, q, rtol=1e-5, atol=1e-6) for p, q in zip(a.params, b.params))
+    assert not np.array_equal(a.W[0], Network([6, 5, 4], rng=0).W[0])          # it did train
+
+
+def test_train_takes_the_steps_of_sgd_step():
+    """train's unchecked steps are those of the checked sgd_step (which it takes when there is
+    an augment function, here one that changes nothing), bit for bit."""
+    rng = np.random.default_rng(0)
+    X, y = rng.random((50, 6)).astype(np.float32), rng.integers(4, size=50)
+    for momentum in (0.0, 0.5):
+        a, b = Network([6, 5, 4], rng=0), Network([6, 5, 4], rng=0)
+        ha = train(a, X, y, lr=0.5, batch_size=8, epochs=2, momentum=momentum, rng=3, quiet=True)
+        hb = train(b, X, y, lr=0.5, batch_size=8, epochs=2, momentum=momentum, rng=3, quiet=True,
+                   augment=lambda X_batch, rng: X_batch)
+        assert ha.loss == hb.loss
+        assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
 
 
 def test_loss_is_the_mean_cost_plus_the_penalty():
