@@ -139,7 +139,7 @@ function render({ model, el }) {
   }
   model.on("change:strokes", showStrokes);
   model.on("change:preview", showPreview);
-  model.on("change:probs change:message change:prediction", showOutputs);
+  for (const name of ["probs", "message", "prediction"]) model.on(`change:${name}`, showOutputs);
   paint();
   showPreview();
   showOutputs();
@@ -227,15 +227,16 @@ class DrawingPad(anywidget.AnyWidget):
             x, problem = None, f"cannot read the drawing: {e}"
         else:
             problem = ""
-        if x is None:
-            self.preview, self.probs = [0] * 784, [0.0] * 10
-            self.prediction, self.message = -1, problem or "draw a digit"
-            return
-        p = self.net.forward(x[None])[0]                                  # (10,)
-        self.preview = np.round(255 * x).astype(int).tolist()
-        self.probs = [round(float(v), 4) for v in p]
-        self.prediction = int(p.argmax())
-        self.message = f"the network reads {self.prediction} (output {p.max():.2f})"
+        with self.hold_sync():                  # one message to the browser, not four
+            if x is None:
+                self.preview, self.probs = [0] * 784, [0.0] * 10
+                self.prediction, self.message = -1, problem or "draw a digit"
+                return
+            p = self.net.forward(x[None])[0]                              # (10,)
+            self.preview = np.round(255 * x).astype(int).tolist()
+            self.probs = [round(float(v), 4) for v in p]
+            self.prediction = int(p.argmax())
+            self.message = f"the network reads {self.prediction} (output {p.max():.2f})"
 
     def __repr__(self):                         # the text nbval compares: no address in it
         return f"DrawingPad({self.size}x{self.size} canvas, network {self.net.sizes})"
