@@ -251,6 +251,20 @@ def test_a_changed_recipe_or_seed_is_trained_again(small_data, tmp_path, change)
     assert loaded                                                          # the file was replaced
 
 
+def test_an_interrupted_run_is_not_saved(small_data, tmp_path, monkeypatch):
+    real = digits.train_recipe
+
+    def interrupted(*args, **kwargs):                    # as if Ctrl-C came during training
+        net, hist = real(*args, **kwargs)
+        hist.stopped = "interrupted"
+        return net, hist
+
+    monkeypatch.setattr(digits, "train_recipe", interrupted)
+    net, hist, loaded = digits.final_network(small_data, "tiny", TINY, folder=tmp_path)
+    assert not loaded and hist.stopped == "interrupted" and net.sizes == TINY["sizes"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_damaged_file_is_trained_again(small_data, tmp_path):
     (tmp_path / "05_tiny_network.npz").write_bytes(b"not a zip file")
     net, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)

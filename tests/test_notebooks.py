@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 EXPECTED = ["00_meet_mnist", "01_perceptrons", "02_sigmoid_neurons",
-            "03_one_hidden_layer_mse", "04_two_hidden_relu_softmax"]
+            "03_one_hidden_layer_mse", "04_two_hidden_relu_softmax",
+            "05_your_own_digits"]
 
 
 def load(path):

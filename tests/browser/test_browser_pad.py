@@ -27,7 +27,7 @@ STATE_CELL = 2
 def notebook(lab, open_notebook_for_module):
     lab.write_notebook(NAME, CELLS)
     nb = open_notebook_for_module(NAME)
-    nb.run_all(timeout=240)                       # training, if data/ has no saved network
+    nb.run_all(timeout=600)                       # minutes of training, if data/ has no saved network
     assert nb.problems() == []
     nb.page.locator(".digit-pad-canvas").wait_for(state="visible")
     return nb
