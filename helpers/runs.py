@@ -14,9 +14,10 @@ FORMATS = {
     "hidden": "{} hidden", "hidden2": "{} in layer 2", "activation": "{}", "loss": "{}",
     "lr": "η = {:g}", "batch_size": "batch {}", "epochs": "{} epochs", "iterations": "{} iterations",
     "subset": "{:,} images", "init_scale": "init × {:g}", "l2": "L2 {:g}", "seed": "seed {}",
-    "input_scale": "pixels 0..{:g}",
+    "input_scale": "pixels 0..{:g}", "init": "init {}",
 }
-NAMES = {"mse": "MSE", "cross_entropy": "cross-entropy", "relu": "ReLU"}
+NAMES = {"mse": "MSE", "cross_entropy": "cross-entropy", "relu": "ReLU", "normal": "N(0, 1)",
+         "small": "0.01·N(0, 1)", "xavier": "LeCun", "he": "He"}
 ENDINGS = {"running": "running", "paused": "paused", "done": "done", "stopped": "stopped",
            "interrupted": "interrupted", "diverged": "diverged", "reset": "reset", "error": "error"}
 

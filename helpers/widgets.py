@@ -35,7 +35,7 @@ from .network import Network
 from .train import train
 
 LOSSES = {"mse": "sigmoid", "cross_entropy": "softmax"}   # loss -> its output activation
-NETWORK = ("hidden", "hidden2", "activation", "loss", "init_scale", "seed", "input_scale")
+NETWORK = ("hidden", "hidden2", "activation", "loss", "init", "init_scale", "seed", "input_scale")
 ORDER = ("hidden", "hidden2", "activation", "loss", "lr", "batch_size", "epochs", "iterations",
          "subset", "l2", "init_scale", "input_scale", "seed")    # settings, as the title lists them
 SAMPLE = 1000                     # validation images behind the live accuracy curve
@@ -78,6 +78,9 @@ CONTROLS = {
     "iterations": (lambda v, n: w.IntSlider(value=v, min=10, max=2000, step=10, description="iterations"),
                    "10..2000, a multiple of 10"),
     "subset": (lambda v, n: _choices(v, _subsets(n), "train images"), "one of 500, 1000, ... up to the training set's size"),
+    "init": (lambda v, n: w.Dropdown(value=v, options=[("N(0, 1)", "normal"), ("0.01·N(0, 1)", "small"),
+                                                       ("LeCun: N(0, 1/n_in)", "xavier"), ("He: N(0, 2/n_in)", "he")],
+                                     description="initial weights"), "'normal', 'small', 'xavier' or 'he'"),
     "init_scale": (lambda v, n: _log_slider(v, 1e-3, 10, "init scale"), "1, 2, 3 or 5 times a power of ten, 0.001..10"),
     "l2": (lambda v, n: _choices(v, [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], "L2 λ"),
            "one of 0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1"),
@@ -98,7 +101,8 @@ class TrainingPanel:
     activation, output, loss, init, l2, sampling: as for ``Network`` and ``train``.
     lr, batch_size, epochs (or iterations, with ``sampling="random"``), seed: training settings.
     subset: train on the first ``subset`` training images (fewer is faster).
-    init_scale: if given, weights and biases start as ``init_scale * N(0, 1)`` (overrides init).
+    init_scale: if given, weights and biases start as ``init_scale * N(0, 1)`` (overrides init);
+        the controls "init" (a named initialisation) and "init_scale" exclude each other.
     input_scale: the inputs are ``data["x_train"] * input_scale`` (255.0 turns 0..1 into 0..255).
     controls: the names (keys of ``CONTROLS``) that get a slider; the rest stay fixed.
     """
@@ -118,14 +122,17 @@ class TrainingPanel:
         if data is None:
             from . import mnist
             data = mnist.load_mnist(validation=True)
+        _check_data(data)
         self.data = data
         self.evaluated_on = "validation" if "x_val" in data else "test"
         self.X_val, self.y_val = (data["x_val"], data["y_val"]) if "x_val" in data else (data["x_test"], data["y_test"])
-        self.fixed = dict(output=output, init=init, sampling=sampling)
+        if "init" in controls and "init_scale" in controls:
+            raise ValueError("controls 'init' and 'init_scale' both set the initial weights: choose one")
+        self.fixed = dict(output=output, sampling=sampling)
         self.unit = "iteration" if sampling == "random" else "epoch"
         self.values = dict(hidden=hidden[0] if hidden else None, hidden2=hidden[1] if len(hidden) > 1 else None,
                            activation=activation, loss=loss, lr=lr, batch_size=batch_size, epochs=epochs,
-                           iterations=iterations, subset=subset, init_scale=init_scale, l2=l2,
+                           iterations=iterations, subset=subset, init=init, init_scale=init_scale, l2=l2,
                            input_scale=input_scale, seed=seed)
         self.num_hidden = len(hidden)
         self.controls = {name: self._make_control(name) for name in controls}
@@ -280,7 +287,7 @@ class TrainingPanel:
     def build_network(self, s):
         """Return a fresh ``Network`` for the settings ``s`` (a dict from ``settings``)."""
         hidden = [s["hidden"], s["hidden2"]][:self.num_hidden]
-        init = s["init_scale"] if s["init_scale"] is not None else self.fixed["init"]
+        init = s["init_scale"] if s["init_scale"] is not None else s["init"]
         output = LOSSES[s["loss"]] if "loss" in self.controls else self.fixed["output"]
         return Network([self.data["x_train"].shape[1], *hidden, 10], s["activation"], output,
                        s["loss"], init=init, rng=s["seed"])
@@ -294,7 +301,7 @@ class TrainingPanel:
             skip |= {"hidden", "activation"}
         used = {n: s[n] for n in ORDER if n not in skip and s[n] is not None}
         if s["init_scale"] is None:
-            used["init"] = self.fixed["init"]
+            used["init"] = s["init"]
         return used
 
     def run(self):
@@ -580,6 +587,21 @@ class TrainingPanel:
         planned = s["iterations"] if self.unit == "iteration" else s["epochs"]
         return self.curves.frame(shown, self.current, names, planned=planned,
                                  note="" if self.current else "press Train")
+
+
+def _check_data(data):
+    """Raise a ValueError that names the problem unless ``data`` holds images and labels that fit."""
+    evaluated = "val" if "x_val" in data else "test"
+    for key in ("x_train", "y_train", f"x_{evaluated}", f"y_{evaluated}"):
+        if key not in data:
+            raise ValueError(f"data has no {key!r}: pass the dict of mnist.load_mnist(), or data=None "
+                             "to let the panel load it")
+    n = data["x_train"].shape[1:]
+    for split in ("train", evaluated):
+        X, y = data[f"x_{split}"], data[f"y_{split}"]
+        if X.ndim != 2 or X.shape[1:] != n or len(X) != len(y):
+            raise ValueError(f"data['x_{split}'] {X.shape} and data['y_{split}'] {np.shape(y)} must be N rows "
+                             f"of {n[0]} pixels, like data['x_train'], and N labels")
 
 
 def _merged(histories):

@@ -3,9 +3,11 @@
 Each defect the panel once had gets a test that fails if it comes back (tests/browser/ drives
 the same panel in JupyterLab; tests/test_runner.py covers pausing, stepping and interrupts).
 """
+import json
 import re
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -118,12 +120,26 @@ def test_unknown_controls_and_missing_values_are_named(data):
 
 def test_two_hidden_layers_are_named_alike_and_the_panel_fits_a_small_window(data):
     """Defect 10: "hidden units" beside "hidden 2"; a 720-px grid in a 590-px output area."""
-    panel = TrainingPanel(data, hidden=(30, 60), iterations=100, sampling="random", controls=tuple(CONTROLS))
+    panel = TrainingPanel(data, hidden=(30, 60), iterations=100, sampling="random",
+                          controls=tuple(n for n in CONTROLS if n != "init"))
     assert panel.controls["hidden"].description == "hidden 1 units"
     assert panel.controls["hidden2"].description == "hidden 2 units"
     assert panel.widget.layout.max_width == "580px"
     widths = [int(c.layout.width.removesuffix("px")) for c in panel.controls.values()]
     assert max(widths) <= 280 and "minmax(275px" in panel.widget.children[0].layout.grid_template_columns
+
+
+def test_the_initialisation_can_be_chosen_by_name(data):
+    """Notebook 4's exercises start from LeCun's or He's scale, which one init_scale cannot give."""
+    panel = TrainingPanel(data, hidden=(30, 60), activation="relu", output="softmax", loss="cross_entropy",
+                          init="small", iterations=20, sampling="random", batch_size=100, controls=("init",))
+    panel.controls["init"].value = "he"
+    net = panel.build_network(panel.settings())
+    assert [round(float(W.std() * np.sqrt(W.shape[0] / 2)), 1) for W in net.W] == [1.0, 1.0, 1.0]
+    panel.run()
+    assert panel.runs[-1].settings["init"] == "he" and "init He" in panel.curves.fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="controls 'init' and 'init_scale' both set the initial weights"):
+        TrainingPanel(data, controls=("init", "init_scale"))
 
 
 def test_the_plain_text_of_a_panel_is_stable(data):
@@ -168,7 +184,7 @@ def test_the_plot_names_every_setting_of_the_run_it_shows(data):
     panel.controls["hidden"].value = 20
     title = panel.curves.fig._suptitle.get_text().replace("\n", " ")
     assert title.startswith("run 1: 8 hidden, sigmoid, MSE, η = 3, batch 20, 1 epochs, 1,000 images")
-    assert "init normal" in title and "seed 0" in title and "iterations" not in title
+    assert "init N(0, 1)" in title and "seed 0" in title and "iterations" not in title
 
 
 def test_the_axes_tell_a_stuck_run_from_a_learning_one(data):
@@ -366,9 +382,21 @@ def test_a_new_panel_ends_the_run_of_the_old_one(data):
     assert not [t for t in threading.enumerate() if t.name == "training panel run"]
 
 
-def test_an_error_in_the_thread_is_shown_in_the_panel(data):
-    panel = TrainingPanel(dict(data, x_test=data["x_test"][:, :100]), epochs=1)   # 100 pixels, not 784
+def test_data_that_do_not_fit_are_refused_by_name(data):
+    with pytest.raises(ValueError, match=r"data\['x_test'\] \(1000, 100\) and data\['y_test'\] \(1000,\) "
+                                         "must be N rows of 784 pixels"):
+        TrainingPanel(dict(data, x_test=data["x_test"][:, :100]))
+    with pytest.raises(ValueError, match="data has no 'y_train'"):
+        TrainingPanel({"x_train": data["x_train"]})
+
+
+def test_an_error_in_the_thread_is_shown_in_the_panel(data, monkeypatch):
+    def broken(*args, **kwargs):
+        raise FloatingPointError("something went wrong")
+
+    monkeypatch.setattr("helpers.widgets.train", broken)
+    panel = TrainingPanel(data, epochs=1)
     panel.start()
     panel.runner.join(timeout=30)
-    assert re.search(r"Error: ValueError: .*784", panel.message.value), panel.message.value
+    assert panel.message.value == "<span style='color:#b00'>Error: FloatingPointError: something went wrong</span>"
     assert panel.runs[-1].ended == "error" and not panel.buttons["train"].disabled
