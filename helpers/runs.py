@@ -4,10 +4,13 @@ A ``Run`` is plain data, filled in by the panel while it trains: the settings it
 with, the live points of its curves, the full evaluations of ``train``'s ``History``, the
 learning-rate changes and continuations (marks on the curves), its training time and how
 it ended. ``panel.runs`` lists them, oldest first; ``table_html`` shows them side by side,
-naming only the settings in which they differ.
+naming only the settings in which they differ; ``where``, ``warning`` and ``ending`` say in
+words where a run is, what looks wrong with it, and how it ended.
 """
 from dataclasses import dataclass, field
 import html
+
+import numpy as np
 
 # How each setting reads in a label or a table cell, e.g. "η = 0.5", "batch 10".
 FORMATS = {
@@ -77,6 +80,67 @@ class Run:
         """Return "run 3: η = 0.5, batch 10" naming the settings ``names`` (or just "run 3")."""
         parts = ", ".join(describe(n, self.settings[n]) for n in names if n in self.settings)
         return f"run {self.number}" + (f": {parts}" if parts else "")
+
+
+def where(run, t):
+    """Return (text, unit number, mini-batch in it) for ``run`` after ``t`` epochs (or
+    iterations) of it, e.g. ("epoch 2 of 3 · mini-batch 340 of 5,000", 2, 340)."""
+    per = run.steps_per_unit
+    if run.unit == "iteration":
+        done = int(round(t))
+        return f"iteration {done:,} of {run.planned:,g}", done, 0
+    whole, part = divmod(int(round(t * per)), per)
+    if part == 0 and whole == 0:
+        return f"epoch 1 of {run.planned:g}", 0, 0
+    if part == 0:
+        return f"epoch {whole} of {run.planned:g} done", whole, 0
+    return f"epoch {whole + 1} of {run.planned:g} · mini-batch {part:,} of {per:,}", whole + 1, part
+
+
+def warning(run, t, predicted, labels):
+    """Return a warning if the network answers one class for nearly every image, or is still near
+    chance a quarter of the way through ``run`` (``t`` units done), else "".
+
+    predicted, labels: (N,) the network's answers and the right ones for some images.
+    """
+    counts = np.bincount(predicted, minlength=10)
+    share, accuracy = counts.max() / len(predicted), np.mean(predicted == labels)
+    if share >= 0.9 and t > 0:
+        return (f"The network answers “{counts.argmax()}” for {share:.0%} of the images: it has collapsed "
+                "onto one class, no better than always guessing one digit.")
+    if t >= 0.25 * run.planned and accuracy < 0.15:
+        return (f"After {t:.3g} of {run.planned:g} {run.unit}s the network is still near chance "
+                f"({100 * accuracy:.0f} %): it is not learning. Try another learning rate or a "
+                "smaller initial scale.")
+    return ""
+
+
+def ending(run, t, diverged=""):
+    """Say in plain words how ``run`` ended after ``t`` units ("" if it simply finished).
+
+    diverged: the training loop's message, which says why, for a run that diverged.
+    """
+    if run.ended == "diverged":
+        return "The run diverged. " + diverged + " The curves stop where it happened."
+    if run.ended not in ("stopped", "interrupted"):
+        return ""
+    how = "Stopped" if run.ended == "stopped" else "Kernel > Interrupt stopped the run"
+    _, k, part = where(run, t)
+    if part:
+        at = f"during {run.unit} {k}, after {part:,} of its {run.steps_per_unit:,} mini-batches"
+    else:
+        at = f"after {run.unit} {k}" if k else f"before its first {run.unit}"
+    return (f"{how} {at}. The curves show the run up to there; the network keeps what it "
+            "learned, and Continue trains it further.")
+
+
+def duration(seconds):
+    """Return "42 s", "3 min" or "1 h 20 min"."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds // 3600:.0f} h {seconds % 3600 / 60:.0f} min"
 
 
 def differing(runs, names):

@@ -440,20 +440,6 @@ class TrainingPanel:
         last = self.runner.last
         return self._offset + (last.done / self.current.steps_per_unit if last else 0.0)
 
-    def _where(self, run):
-        """Return (text, unit number, mini-batch in it) for where ``run`` is, e.g.
-        ("epoch 2 of 3 · mini-batch 340 of 5,000", 2, 340)."""
-        per, t = run.steps_per_unit, self._t()
-        if self.unit == "iteration":
-            done = int(round(t))
-            return f"iteration {done:,} of {run.planned:,g}", done, 0
-        whole, part = divmod(int(round(t * per)), per)
-        if part == 0 and whole == 0:
-            return f"epoch 1 of {run.planned:g}", 0, 0
-        if part == 0:
-            return f"epoch {whole} of {run.planned:g} done", whole, 0
-        return f"epoch {whole + 1} of {run.planned:g} · mini-batch {part:,} of {per:,}", whole + 1, part
-
     def _evaluated(self, hist):
         """train's callback after every evaluation: record it in the run."""
         run = self.current
@@ -487,23 +473,13 @@ class TrainingPanel:
         self._refresh()
 
     def _warn(self, run, predicted, labels):
-        """Say so when the network answers one class for nearly everything, or stays near chance."""
-        counts = np.bincount(predicted, minlength=10)
-        share, t, accuracy = counts.max() / len(predicted), self._t(), np.mean(predicted == labels)
-        text = ""
-        if share >= 0.9 and t > 0:
-            text = (f"The network answers “{counts.argmax()}” for {share:.0%} of the images: it has collapsed "
-                    "onto one class, no better than always guessing one digit.")
-        elif t >= 0.25 * run.planned and accuracy < 0.15:
-            text = (f"After {t:.3g} of {run.planned:g} {self.unit}s the network is still near chance "
-                    f"({100 * accuracy:.0f} %): it is not learning. Try another learning rate or a "
-                    "smaller initial scale.")
-        self.warning.value = f"<span style='color:#a60'>⚠ {text}</span>" if text else ""
+        text = runs.warning(run, self._t(), predicted, labels)
+        self.warning.value = f"<span style='color:#a60'>⚠ {html.escape(text)}</span>" if text else ""
 
     def _show_progress(self, run, ended=""):
         """The readout and the progress bar: where the run is, its loss and accuracy, and time left."""
         ctl = self.runner
-        where, _, _ = self._where(run)
+        where, _, _ = runs.where(run, self._t())
         steps = int(round(run.planned * run.steps_per_unit))
         self.progress.max = max(1, steps)
         self.progress.value = min(int(round(self._t() * run.steps_per_unit)), steps)
@@ -522,7 +498,7 @@ class TrainingPanel:
             parts.append("<b>paused</b>")
         elif ctl.last is not None and ctl.seconds() > 1 and ctl.last.done >= 5:
             left = ctl.seconds() / ctl.last.done * (steps - self.progress.value)
-            parts.append(f"about {_duration(left)} left")
+            parts.append(f"about {runs.duration(left)} left")
         self.readout.value = " · ".join(parts)
 
     def _show_inside(self):
@@ -544,7 +520,7 @@ class TrainingPanel:
             self.history = _merged(self._segments)
             why = ctl.reason or hist.stopped
             run.ended = {"": "done", "replaced": "stopped"}.get(why, why)
-            run.message = self._message(run, hist)
+            run.message = runs.ending(run, self._t(), hist.message)
         run.seconds += ctl.seconds()
         if ctl.reason == "replaced":
             return                                   # a new panel took over: this one is gone
@@ -561,21 +537,6 @@ class TrainingPanel:
         if run.ended == "reset":
             self.net, self.current = None, None
         self._refresh(busy=False)
-
-    def _message(self, run, hist):
-        """Say in plain words how the run ended (or "" if it simply finished)."""
-        if run.ended == "diverged":
-            return "The run diverged. " + hist.message + " The curves stop where it happened."
-        if run.ended in ("stopped", "interrupted"):
-            how = "Stopped" if run.ended == "stopped" else "Kernel > Interrupt stopped the run"
-            _, k, part = self._where(run)
-            if part:
-                where = f"during {self.unit} {k}, after {part:,} of its {run.steps_per_unit:,} mini-batches"
-            else:
-                where = f"after {self.unit} {k}" if k else f"before its first {self.unit}"
-            return (f"{how} {where}. The curves show the run up to there; the network keeps what it "
-                    "learned, and Continue trains it further.")
-        return ""
 
     # ------------------------------------------------------------------- pictures
     def _draw(self):
@@ -621,15 +582,6 @@ def _merged(histories):
         merged.stopped, merged.message = h.stopped, h.message
         offset = merged.step[-1] if merged.step else offset
     return merged
-
-
-def _duration(seconds):
-    """Return "42 s", "3 min" or "1 h 20 min"."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds // 3600:.0f} h {seconds % 3600 / 60:.0f} min"
 
 
 def _strip_html(images, labels, predicted):
