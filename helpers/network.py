@@ -232,13 +232,14 @@ class Network:
                 f, dA = self.activations[l - 1], np.matmul(dZ, self.W[l].T, out=work.dA[l - 1])
                 dZ = (f.backward(work.Z[l - 1], As[l], dA, out=work.dZ[l - 1]) if f.takes_out
                       else f.backward(work.Z[l - 1], As[l], dA))
-        steps = [s for pair in zip(work.dW, work.db) for s in pair]        # like self.params
         if not momentum:
-            for p, step in zip(self.params, steps):
-                p -= step
+            for W, b, dW, db in zip(self.W, self.b, work.dW, work.db):
+                W -= dW
+                b -= db
             return loss
         if self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in self.params]
+        steps = [s for pair in zip(work.dW, work.db) for s in pair]        # like self.params
         for p, v, step in zip(self.params, self.velocity, steps):
             v *= momentum
             v -= step                           # v = mu * v - lr * grad
