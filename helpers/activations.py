@@ -35,7 +35,7 @@ def sigmoid(Z, out=None):
     -20 (-38 in float64), where the true value is tiny but not 0. ``log_sigmoid`` and
     ``normalized_sigmoid`` avoid that where it matters.
     """
-    S = np.tanh(np.multiply(Z, 0.5, out=out), out=out)      # tanh(0.5 * Z), in out if given
+    S = np.tanh(np.multiply(Z, 0.5, out=out), out=out)      # tanh(0.5 * Z); with out, no new array
     S += 1.0                      # in place: no more temporaries than needed
     S *= 0.5
     return S
@@ -49,7 +49,7 @@ def sigmoid_prime(Z):
 
 def relu(Z, out=None):
     """Return max(Z, 0)."""
-    return np.maximum(Z, 0, out=out)
+    return np.maximum(Z, 0, out=out)                        # with out, no new array
 
 
 def row_max(Z):
@@ -77,7 +77,7 @@ def softmax(Z, out=None):
     Subtracting the row maximum first changes nothing mathematically (the factor
     exp(-max) cancels) but keeps every exponent <= 0, so nothing overflows.
     """
-    E = np.exp(np.subtract(Z, row_max(Z), out=out), out=out)   # (N, K), every entry in (0, 1]
+    E = np.exp(np.subtract(Z, row_max(Z), out=out), out=out)   # (N, K) in (0, 1], into out if given
     E /= row_sum(E)                             # each row's sum is >= 1: no division by 0
     return E
 
@@ -110,7 +110,7 @@ def _step_backward(Z, A, dA, out=None):
 
 
 def _sigmoid_backward(Z, A, dA, out=None):
-    dZ = np.subtract(1.0, A, out=out)   # sigma' = sigma (1 - sigma), and A = sigma(Z):
+    dZ = np.subtract(1.0, A, out=out)   # (into out if given) sigma' = sigma (1 - sigma), and A = sigma(Z):
     dZ *= A                    # dZ = dA * A * (1 - A), with one array (or out) instead of three
     dZ *= dA
     return dZ

@@ -215,21 +215,21 @@ class Network:
         work = self._work if self._work is not None and self._work.rows == len(X) else self._new_work(len(X))
         As = [X]                                               # the forward pass of forward_all
         for W, b, f, Z, A in zip(self.W, self.b, self.activations, work.Z, work.A):
-            np.matmul(As[-1], W, out=Z)                        # Z = A @ W, into the kept Z
+            np.matmul(As[-1], W, out=Z)                        # Z = A @ W, into the kept Z: no new array
             Z += b
-            As.append(f.forward(Z, out=A) if f.takes_out else f(Z))
+            As.append(f.forward(Z, out=A) if f.takes_out else f(Z))      # f(Z), into the kept A
         loss, dZ = self._loss(work.Z[-1], As[-1], Y, self.activations[-1])
         loss += self._penalty(l2)
         if not math.isfinite(loss):             # never write a non-finite step into the weights
             return loss
         dZ *= lr                                # then backprop gives lr * dW and lr * db
         for l in range(len(self.W) - 1, -1, -1):                # the loop of backprop
-            np.matmul(As[l].T, dZ, out=work.dW[l])             # lr dW = A.T @ (lr dZ)
+            np.matmul(As[l].T, dZ, out=work.dW[l])             # lr dW = A.T @ (lr dZ), into the kept dW
             np.add.reduce(dZ, axis=0, out=work.db[l])          # dZ.sum(axis=0), into the kept db
             if l2:
                 work.dW[l] += (lr * l2) * self.W[l]
             if l > 0:
-                f, dA = self.activations[l - 1], np.matmul(dZ, self.W[l].T, out=work.dA[l - 1])
+                f, dA = self.activations[l - 1], np.matmul(dZ, self.W[l].T, out=work.dA[l - 1])  # dZ @ W.T
                 dZ = (f.backward(work.Z[l - 1], As[l], dA, out=work.dZ[l - 1]) if f.takes_out
                       else f.backward(work.Z[l - 1], As[l], dA))
         if not momentum:
