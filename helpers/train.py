@@ -140,7 +140,11 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
                        "random": 1}[sampling]
     hist = History(unit="iteration" if random else "epoch")
     bar = Progress(rounds * steps_per_round, desc="training", enabled=progress, unit="steps", scale=1)
-    start, losses, first_loss = time.perf_counter(), [], None
+    start, losses, first_losses = time.perf_counter(), [], []
+    # The loss at the start, for the divergence check: that of the first mini-batch, or the
+    # mean over the first 10 images if mini-batches are smaller (one image's loss can be far
+    # below the typical one).
+    first_steps = max(1, -(-10 // batch_size))
     saved = [p.copy() for p in net.params]              # the last weights known to be good
     x_max = max(-float(X.min()), float(X.max()))          # the largest |x|, for the divergence message
     norms0 = [np.linalg.norm(W) for W in net.W]
@@ -161,7 +165,8 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
                     else:                       # what augment returns is checked at every step
                         loss = net.sgd_step(augment(X_batch, rng), Y_batch, rate, l2, momentum)
                     losses.append(loss)
-                    first_loss = loss if first_loss is None else first_loss
+                    if len(first_losses) < first_steps:
+                        first_losses.append(loss)
                     done += 1
                     total += 1
                     if on_step is not None:
@@ -191,7 +196,7 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
             mean_loss, losses = float(np.mean(losses)), []
             with _quiet_floats():
                 A_sub = net.forward(X_sub) if _finite(net) else None
-            problem = _diagnose(net, mean_loss, first_loss, A_sub, norms0)
+            problem = _diagnose(net, mean_loss, float(np.mean(first_losses)), A_sub, norms0)
             if problem:
                 net.set_params(saved)
                 hist.stopped = "diverged"
@@ -291,7 +296,8 @@ def _finite(net):
 def _diagnose(net, mean_loss, first_loss, A_sub, norms0):
     """Return why training has failed beyond repair, or "" if it has not.
 
-    A_sub: the outputs for the training sample (None if the weights are not finite).
+    first_loss: the mean loss of the first mini-batches; A_sub: the outputs for the
+    training sample (None if the weights are not finite).
     """
     if A_sub is None or not math.isfinite(mean_loss):
         return "the loss became inf or NaN"

@@ -439,3 +439,14 @@ def test_a_stop_before_the_first_step_trains_nothing():
     assert hist.stopped == "stopped" and hist.step == []
     assert hist.message == "Stopped by request before the first epoch."
     assert all(np.array_equal(p, q) for p, q in zip(start, net.params))
+
+
+def test_one_image_per_step_is_not_taken_for_divergence():
+    """The loss at the start is a mean over 10 images at least: the first image alone can have
+    a loss far below the epoch's mean, which once read as "the loss grew" (a false divergence)."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(2, size=2000)
+    X = rng.standard_normal((2000, 20)) + 2.0 * y[:, None]
+    net = Network([20, 10, 2], rng=0)
+    hist = train(net, X, y, lr=0.1, batch_size=1, epochs=2, quiet=True)
+    assert hist.stopped == "" and len(hist.step) == 2, hist.message
