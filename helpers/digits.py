@@ -10,6 +10,11 @@ by step in notebooks/05_your_own_digits.ipynb, section 2)::
     crop to the ink's bounding box -> scale its longer side to 20 by averaging areas
     -> paste into 28x28 so that the centre of mass falls on pixel (14, 14)
 
+Pixel (14, 14) is where MNIST's digits have theirs (within about half a pixel in each
+coordinate: rows 13.48-14.50 and columns 13.49-14.50 over the 60,000 training digits),
+half a pixel below and to the right of the frame's geometric middle, (13.5, 13.5), about
+which ``rotate`` turns.
+
 ``render_strokes`` turns pen strokes (what the drawing pad records) into an image.
 The transforms work on batches of MNIST digits ``X: (N, 784)`` (or ``(N, 28, 28)``, or
 one digit ``(784,)``) and return the same shape and dtype: ``shift``, ``random_shifts``
@@ -25,6 +30,7 @@ import json
 import math
 import numbers
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +40,10 @@ from .train import History, train
 
 BOX = 20        # MNIST's box: the longer side of every digit, in pixels
 SIZE = 28       # MNIST's frame
-CENTRE = 14     # the pixel the centre of mass lands on (rows and columns 0..27)
+CENTRE = 14     # the pixel the centre of mass lands on, as in MNIST (rows and columns 0..27;
+                # the frame's middle is 13.5, half a pixel before it)
+PEN = 26.0      # the drawing pad's pen, in pixels of its 280x280 canvas: wide enough that
+                # drawn strokes come out about as wide as MNIST's (notebook 05, section 3)
 
 
 # ----------------------------------------------------------------- preprocessing
@@ -104,6 +113,18 @@ def center_of_mass(image):
     return float(image.sum(axis=1) @ rows / total), float(image.sum(axis=0) @ cols / total)
 
 
+def stroke_width(image, threshold=0.5):
+    """Return the mean width in pixels of the strokes of ``image (H, W)``: 2 * area / perimeter.
+
+    area: the pixels above ``threshold``; perimeter: the pixel edges between them and the
+    rest. A stroke of width w and length L has area w L and perimeter 2 (w + L), so for
+    L much longer than w this is close to w. Returns 0 for an image with no such pixel.
+    """
+    ink = np.pad(np.asarray(image) > threshold, 1)
+    perimeter = np.sum(ink[1:] != ink[:-1]) + np.sum(ink[:, 1:] != ink[:, :-1])
+    return 2 * float(ink.sum()) / perimeter if perimeter else 0.0
+
+
 def paste(image, top, left, size=SIZE):
     """Return a ``(size, size)`` frame with ``image`` placed at ``(top, left)``; what falls
     outside the frame is cut off."""
@@ -122,8 +143,10 @@ def to_mnist(image, box=BOX, size=SIZE):
     image: ``(H, W)`` of any size and shape, ink in [0, 1] on 0. The ink's bounding box is
     scaled so that its longer side is ``box`` pixels (keeping the aspect ratio, averaging
     areas), then placed in a ``size x size`` frame with its centre of mass on pixel
-    ``(size // 2, size // 2)`` (rounded to whole pixels, as in MNIST). A blank image raises
-    a ValueError: it has no digit to scale or centre.
+    ``(size // 2, size // 2)``: (14, 14) for MNIST's 28, half a pixel past the frame's
+    middle, 13.5, as in MNIST. The move is rounded to whole pixels, as in MNIST, so the
+    centre of mass ends up within half a pixel of 14 in each coordinate. A blank image
+    raises a ValueError: it has no digit to scale or centre.
     """
     image = check_image(image)
     found = bounding_box(image)
@@ -138,7 +161,7 @@ def to_mnist(image, box=BOX, size=SIZE):
     return np.clip(frame, 0, 1).astype(np.float32).reshape(-1)
 
 
-def render_strokes(strokes, size=(280, 280), width=20.0, scale=0.5):
+def render_strokes(strokes, size=(280, 280), width=PEN, scale=0.5):
     """Return the image ``(round(H * scale), round(W * scale))`` of pen strokes, ink in [0, 1].
 
     strokes: a list of strokes, each a list of points ``(x, y)`` (or a flat list
@@ -301,10 +324,11 @@ def transform(X, dx=0, dy=0, degrees=0.0, noise=0.0, thickness=0, rng=0):
 
 
 # ----------------------------------------------------------------- the recipe
-# Notebook 05's network: every ingredient chosen on the validation split
-# (benchmarks/bench_recipe.py measures what each adds). lr falls linearly from
-# lr to 0 over the epochs; max_shift is the random shift of the training images.
-# Momentum was tried and not kept: with the same effective step it gave the same accuracy.
+# Notebook 05's network: He initialisation from notebook 04; the learning rate, its schedule
+# and the shifted images chosen on the validation split (benchmarks/bench_recipe.py measures
+# what each of these adds). lr falls linearly from lr to 0 over the epochs; max_shift is the
+# random shift of the training images. Momentum, shifts of 2 pixels and L2 were tried and
+# not kept: their accuracy tied with this recipe's within seed noise, at extra cost.
 RECIPE = {"sizes": [784, 800, 10], "activation": "relu", "output": "softmax",
           "loss": "cross_entropy", "init": "he", "lr": 0.5, "schedule": "linear",
           "momentum": 0.0, "l2": 0.0, "batch_size": 100, "epochs": 20, "max_shift": 1}
@@ -353,8 +377,9 @@ def final_network(data, name="final", recipe=RECIPE, seed=0, folder=None, retrai
     data: a dict from ``mnist.load_mnist()`` (trained on ``x_train``, evaluated on ``x_test``
     after every epoch). The network is kept in ``folder/05_<name>_network.npz`` (folder:
     the repository's git-ignored ``data/``) with its recipe, seed and history. A file whose
-    recipe, seed or training set differ from these, or that cannot be read, is never used:
-    the network is trained again and the file replaced. A run that stops early (Ctrl-C,
+    recipe, seed or number of training images differ from these, or that cannot be read
+    (a damaged or cut-off file), is never used: the network is trained again and the file
+    replaced. A run that stops early (Ctrl-C,
     divergence) is returned but not saved. loaded: True if it came from the file.
     """
     path = Path(folder or DATA_DIR) / f"05_{name}_network.npz"
@@ -365,7 +390,7 @@ def final_network(data, name="final", recipe=RECIPE, seed=0, folder=None, retrai
                 stored, history = str(f["recipe"]), json.loads(str(f["history"]))
             if stored == key:
                 return Network.load(path), History(**history), True
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
             pass                                                   # unreadable: train again
     net, history = train_recipe(data["x_train"], data["y_train"], recipe, seed,
                                 data["x_test"], data["y_test"])

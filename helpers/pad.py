@@ -169,9 +169,12 @@ class DrawingPad(anywidget.AnyWidget):
     """A canvas to draw a digit on, with the network's view of it and its ten outputs.
 
     net: a trained ``Network`` with 784 inputs and 10 outputs (e.g. from ``digits.final_network``).
-    size: the canvas's side in pixels; pen: the pen's width in pixels.
+    size: the canvas's side in pixels; pen: the pen's width in pixels (``digits.PEN``, 26:
+        on the 280-pixel canvas, strokes then come out about as wide as MNIST's).
     min_extent: a drawing whose ink spans less than this fraction of the canvas (in its
         longer direction) is "nearly empty": the pad asks for a digit instead of predicting.
+        The ink includes the pen's width: 0.2 of 280 pixels is a dot of the 26-pixel pen
+        moved by 30 pixels.
     throttle_ms: while the pen moves, the browser sends the strokes at most this often.
 
     Synced with the browser: ``strokes`` (a list of flat lists ``[x0, y0, x1, y1, ...]`` in
@@ -188,10 +191,10 @@ class DrawingPad(anywidget.AnyWidget):
     prediction = traitlets.Int(-1).tag(sync=True)
     message = traitlets.Unicode("").tag(sync=True)
     size = traitlets.Int(280).tag(sync=True)
-    pen = traitlets.Float(20.0).tag(sync=True)
+    pen = traitlets.Float(digits.PEN).tag(sync=True)
     throttle_ms = traitlets.Int(100).tag(sync=True)
 
-    def __init__(self, net, size=280, pen=20.0, min_extent=0.15, throttle_ms=100, **kwargs):
+    def __init__(self, net, size=280, pen=digits.PEN, min_extent=0.2, throttle_ms=100, **kwargs):
         if net.sizes[0] != 784 or net.sizes[-1] != 10:
             raise ValueError(f"the pad needs a network with 784 inputs and 10 outputs, not {net.sizes}")
         self.net, self.min_extent = net, min_extent

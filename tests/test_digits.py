@@ -1,5 +1,6 @@
 """helpers.digits: MNIST-style preprocessing of drawn images, the transforms, the cached recipe."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -115,12 +116,34 @@ def test_a_dot_is_a_disc_of_the_pen_width():
 
 
 def test_a_segment_and_its_flat_or_paired_points_agree():
-    flat = digits.render_strokes([[20, 30, 200, 30]])
-    pairs = digits.render_strokes([[(20, 30), (200, 30)]])
+    flat = digits.render_strokes([[20, 30, 200, 30]], width=20)
+    pairs = digits.render_strokes([[(20, 30), (200, 30)]], width=20)
     assert np.array_equal(flat, pairs)
     rows = np.flatnonzero(flat.max(axis=1) > 0.5)
     assert rows.min() >= 9 and rows.max() <= 20                     # y = 15 +- the radius of 5
     assert digits.render_strokes([]).max() == 0
+    assert np.array_equal(digits.render_strokes([[20, 30, 200, 30]]),   # the default pen
+                          digits.render_strokes([[20, 30, 200, 30]], width=digits.PEN))
+
+
+def test_stroke_width_is_the_width_of_a_long_stroke():
+    image = np.zeros((300, 40))
+    image[20:280, 10:13] = 1.0                                     # 3 wide, 260 long
+    assert digits.stroke_width(image) == pytest.approx(3, rel=0.02)
+    image[20:280, 13] = 0.4                                        # below the threshold: not ink
+    assert digits.stroke_width(image) == pytest.approx(3, rel=0.02)
+    assert digits.stroke_width(np.zeros((5, 5))) == 0
+
+
+DRAWN = Path(__file__).resolve().parents[1] / "notebooks" / "images" / "drawn_digits.json"
+
+
+def test_the_pen_draws_strokes_as_wide_as_mnists(data):
+    mnist_width = np.mean([digits.stroke_width(x.reshape(28, 28)) for x in data["x_test"][:2000]])
+    drawn = json.loads(DRAWN.read_text())
+    inputs = [digits.to_mnist(digits.render_strokes(d["strokes"], drawn["canvas"])) for d in drawn["digits"]]
+    drawn_width = np.mean([digits.stroke_width(x.reshape(28, 28)) for x in inputs])
+    assert drawn_width == pytest.approx(mnist_width, rel=0.1)
 
 
 def test_bad_strokes_are_an_error():
@@ -269,6 +292,22 @@ def test_a_damaged_file_is_trained_again(small_data, tmp_path):
     (tmp_path / "05_tiny_network.npz").write_bytes(b"not a zip file")
     net, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     assert not loaded and net.sizes == TINY["sizes"]
+
+
+@pytest.mark.parametrize("damage", ["cut off", "overwritten"])
+def test_a_cut_off_or_corrupted_file_is_trained_again(small_data, tmp_path, damage):
+    path = tmp_path / "05_tiny_network.npz"
+    first, _, _ = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    data = bytearray(path.read_bytes())
+    if damage == "cut off":                       # a copy or download that stopped half-way
+        data = data[:len(data) // 2]
+    else:                                         # bytes in the middle of the weights changed
+        data[len(data) // 3:len(data) // 3 + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    net, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    assert not loaded and np.array_equal(net.W[0], first.W[0])          # trained again, the same
+    _, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    assert loaded                                                       # and the file replaced
 
 
 def test_training_with_shifts_uses_the_augmentation(small_data):
