@@ -6,7 +6,9 @@
 The rows come from two sources. Rows 0-4 are the table of runs in the notebook of the
 GitHub repository Jian-uon/Using-neural-nets-to-recognize-handwritten-digits
 (https://github.com/Jian-uon/Using-neural-nets-to-recognize-handwritten-digits), which
-ran Nielsen's code with other settings; its figures are quoted as "table of runs".
+ran Nielsen's code with other settings; its figures are quoted as "table of runs". The
+repository's files today hold no such notebook or table, so these figures are unverified
+quotations, kept as the targets the rows were first written against.
 Rows 0 and 5 are the two runs that chapter 1 of Michael Nielsen's "Neural Networks and
 Deep Learning" reports itself (http://neuralnetworksanddeeplearning.com/chap1.html):
 784-30-10 at eta = 3.0, 95.42 % at its best epoch (the best of three runs), and
