@@ -3,6 +3,7 @@
 Each defect the panel once had gets a test that fails if it comes back (tests/browser/ drives
 the same panel in JupyterLab; tests/test_runner.py covers pausing, stepping and interrupts).
 """
+import ast
 import json
 import re
 import threading
@@ -400,3 +401,33 @@ def test_an_error_in_the_thread_is_shown_in_the_panel(data, monkeypatch):
     panel.runner.join(timeout=30)
     assert panel.message.value == "<span style='color:#b00'>Error: FloatingPointError: something went wrong</span>"
     assert panel.runs[-1].ended == "error" and not panel.buttons["train"].disabled
+
+
+def panel_cells():
+    """(notebook, source) of every code cell of the course that makes a TrainingPanel."""
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for path in sorted(root.glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "TrainingPanel(" in source:
+                yield path.stem, source
+
+
+PANEL_CELLS = list(panel_cells())
+
+
+def test_the_course_has_its_panels():
+    assert sorted({nb[:2] for nb, _ in PANEL_CELLS}) == ["02", "03", "04"]
+
+
+@pytest.mark.parametrize("notebook, source", PANEL_CELLS, ids=[f"{nb[:2]}-{i}" for i, (nb, _) in enumerate(PANEL_CELLS)])
+def test_every_panel_cell_of_the_course_works_on_its_own(notebook, source, real_mnist_dir, monkeypatch):
+    """Defect 9: after a kernel restart, running the panel's cell alone gave NameErrors."""
+    monkeypatch.setenv("MNIST_DIR", str(real_mnist_dir))
+    namespace, tree = {}, ast.parse(source)
+    last = tree.body.pop() if isinstance(tree.body[-1], ast.Expr) else None    # what the cell displays
+    exec(compile(tree, f"{notebook} panel cell", "exec"), namespace)        # nothing run before it
+    shown = eval(compile(ast.Expression(last.value), f"{notebook} panel cell", "eval"), namespace) if last else None
+    made = [v for v in [*namespace.values(), shown] if isinstance(v, TrainingPanel)]
+    assert made, f"{notebook}: the cell made no panel"
+    assert made[0].settings()["subset"] <= len(made[0].data["x_train"])
