@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: a JupyterLab server on a copy of the notebooks, and Chromium.
 
-The server serves a temporary copy of notebooks/ (outputs cleared), so the committed files are
-never opened or saved; its settings and workspaces live in the same temporary folder. The
+The server serves the student edition of notebooks/ (the worked solutions left out, outputs
+cleared), written to a temporary folder, so the committed files are never opened or saved; its settings and workspaces live in the same temporary folder. The
 kernel imports the editable ``helpers`` and finds the data through MNIST_DIR, which the server
 passes on. Chromium is Debian's (or $CHROMIUM), driven by Playwright.
 
@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from helpers.student import write_student_edition
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -67,8 +68,10 @@ def free_port():
 
 
 def copy_notebooks(src, dst):
-    """Copy the folder ``src`` to ``dst``, with every notebook's outputs and counts cleared."""
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    """Write the student edition of the folder ``src`` to ``dst`` (``helpers.student``: every
+    worked solution replaced by an empty answer cell), with every notebook's outputs and counts
+    cleared: the browser runs the notebooks as a class gets them."""
+    write_student_edition(src, dst)
     for path in dst.glob("*.ipynb"):
         nb = json.loads(path.read_text())
         for cell in nb["cells"]:

@@ -1,5 +1,8 @@
-"""Every notebook of the course, opened in JupyterLab in Chromium and run with Run All Cells.
+"""Every notebook of the course, as a class gets it, opened in JupyterLab in Chromium and run
+with Run All Cells.
 
+The server serves the student edition (conftest.py): the worked solutions are left out and
+their answer cells are empty, so this also checks that the edition runs top to bottom.
 Checks that every code cell ran, that no cell shows an error (or anything on stderr), that no
 widget shows an error placeholder, and that every slider panel rendered with its controls.
 Saves a screenshot of each notebook after its run (and of its first panel) to the folder that
