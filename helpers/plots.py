@@ -284,11 +284,15 @@ class LiveCurves:
         return png(np.asarray(self.canvas.buffer_rgba()))
 
     @staticmethod
-    def _loss_range(runs):
+    def _loss_range(runs, start=(1e-2, 10.0)):
+        """The loss axis: ``start``, which holds the losses of most runs, widened by whole
+        powers of ten to hold every loss of ``runs``. It never narrows as a run goes on, so
+        that a run's first frames need no new background."""
         losses = [x for r in runs for x in r.trace_loss + r.eval_loss if np.isfinite(x) and x > 0]
         if not losses:
-            return (1e-2, 10.0)
-        return (10.0 ** np.floor(np.log10(min(losses))), 10.0 ** np.ceil(np.log10(max(losses)) + 1e-9))
+            return start
+        return (min(start[0], 10.0 ** np.floor(np.log10(min(losses)))),
+                max(start[1], 10.0 ** np.ceil(np.log10(max(losses)) - 1e-9)))
 
     def _draw_background(self, earlier, current, names, xmax, loss_range, note):
         for ax in (self.ax_loss, self.ax_acc):

@@ -100,3 +100,19 @@ def test_tiles_puts_images_side_by_side_each_on_its_own_scale():
     assert tile(2, 3, 3)[2] > tile(2, 3, 3)[0]                                 # negative: blue
     assert tuple(tile(0, 1, 1)[:3]) == (255, 255, 255) or min(tile(0, 1, 1)[:3]) > 240   # zero: white
     assert plots.png(picture)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_live_loss_axis_only_widens_by_powers_of_ten():
+    """A run's first losses must not change the axis drawn when Train was pressed (a full
+    redraw costs about 100 ms, the frames that follow a few each)."""
+    from types import SimpleNamespace
+
+    from helpers.plots import LiveCurves
+
+    def run(*losses):
+        return SimpleNamespace(trace_loss=list(losses), eval_loss=[])
+
+    assert LiveCurves._loss_range([]) == (1e-2, 10.0)
+    assert LiveCurves._loss_range([run(0.5, 0.09, 0.05)]) == (1e-2, 10.0)
+    assert LiveCurves._loss_range([run(2.3, 0.003)]) == (1e-3, 10.0)
+    assert LiveCurves._loss_range([run(40.0, float("nan"))]) == (1e-2, 100.0)
