@@ -305,6 +305,21 @@ def test_pause_step_resume_and_stop(data):
     assert panel.runner.join(30) and panel.current.ended == "stopped"
 
 
+def test_clicking_twice_starts_one_run_and_a_second_stop_changes_nothing(data):
+    """A double click reaches the kernel as two clicks, the second before the button is
+    locked: it must not start a second run (nor forget the first)."""
+    panel = long_panel(data)
+    panel.buttons["train"].click()
+    panel.buttons["train"].click()
+    wait_for(lambda: panel.runner.last is not None, what="the first step")
+    assert [r.number for r in panel.runs] == [1]
+    assert sum(t.name == "training panel run" for t in threading.enumerate()) == 1
+    panel.buttons["stop"].click()
+    panel.buttons["stop"].click()
+    assert panel.runner.join(30) and panel.current.ended == "stopped"
+    assert [r.ended for r in panel.runs] == ["stopped"] and "Stopped" in panel.message.value
+
+
 def test_stop_while_paused_trains_no_step_more(data):
     panel = long_panel(data)
     panel.start(budget=30)
