@@ -35,9 +35,7 @@ are wall times of ``train`` with its usual evaluations.
     python benchmarks/bench_engine.py --json     # and end with one line of JSON
 """
 import argparse
-import ctypes
 import datetime
-import glob
 import json
 import os
 import platform
@@ -52,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run from 
 from helpers import mnist, reference                                  # noqa: E402
 from helpers.network import Network                                  # noqa: E402
 from helpers.train import batches, train                              # noqa: E402
+from machine import openblas                                          # noqa: E402  (benchmarks/)
 
 try:
     import torch
@@ -65,20 +64,6 @@ TWO_HIDDEN = dict(sizes=[784, 30, 60, 10], activation="relu", output="softmax", 
 NIELSEN_RUN = dict(lr=3.0, batch_size=10, sampling="shuffle")
 CLASSIC_RUN = dict(lr=2.0, batch_size=1000, sampling="replacement")
 TWO_HIDDEN_RUN = dict(lr=1e-2, batch_size=2000, sampling="random", l2=1e-3)
-
-
-# ------------------------------------------------------------------------ the machine
-def openblas():
-    """Return (core type, threads) of the OpenBLAS inside NumPy, or (None, a guess) if unknown."""
-    for path in glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*")):
-        try:
-            lib = ctypes.CDLL(path)
-            lib.scipy_openblas_get_corename64_.restype = ctypes.c_char_p
-            return lib.scipy_openblas_get_corename64_().decode(), lib.scipy_openblas_get_num_threads64_()
-        except (OSError, AttributeError):
-            continue
-    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
-    return None, int(threads) if threads else os.cpu_count()
 
 
 # ------------------------------------------------------------------------ timing

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run from 
 
 from helpers import digits, mnist                                     # noqa: E402
 from helpers.network import Network                                   # noqa: E402
-from bench_engine import openblas                                     # noqa: E402
+from machine import openblas                                          # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "recipe.json"
 GOAL_ACCURACY, GOAL_SECONDS = 0.985, 60.0
