@@ -328,7 +328,7 @@ def transform(X, dx=0, dy=0, degrees=0.0, noise=0.0, thickness=0, rng=0):
 # and the shifted images chosen on the validation split (benchmarks/bench_recipe.py measures
 # what each of these adds). lr falls linearly from lr to 0 over the epochs; max_shift is the
 # random shift of the training images. Momentum, shifts of 2 pixels and L2 were tried and
-# not kept: their accuracy tied with this recipe's within seed noise, at extra cost.
+# not kept: their accuracy tied with this recipe's within seed noise.
 RECIPE = {"sizes": [784, 800, 10], "activation": "relu", "output": "softmax",
           "loss": "cross_entropy", "init": "he", "lr": 0.5, "schedule": "linear",
           "momentum": 0.0, "l2": 0.0, "batch_size": 100, "epochs": 20, "max_shift": 1}
