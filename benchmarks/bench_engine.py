@@ -17,6 +17,12 @@
 4. PyTorch on the CPU running the same loops (same batches, initial weights, cost,
    dtype and number of threads), if it is installed: ours / torch; goal < 1 on every row.
 
+Beside rows 1 and 2 a floor is timed in lockstep with the rest: for row 1, the engine's
+step written out flat, the same NumPy calls with nothing around them
+(``flat_nielsen_step``); for row 2, the work no step can skip, the gather of the rows, the
+two big products and one ``np.exp`` over the hidden layer (``floor_step``). A goal that the
+floor misses is out of reach of any engine made of these NumPy calls on that machine.
+
 Below the table, one line gives the machine's speed: the GFLOP/s of the two big matrix
 products of a 784-100-10 step on 1000 rows, in float32 and float64, and the time of a
 float32 Nielsen step (mini-batch 10) split into its two big matrix products (timed in
@@ -30,7 +36,7 @@ step of ours is what ``helpers.train.train`` runs: gather the rows, then
 ``Network.sgd_step_unchecked``. The long runs (30 and 300 epochs, 1000 iterations)
 are wall times of ``train`` with its usual evaluations.
 
-    python benchmarks/bench_engine.py            # about 3 minutes on 2 quiet cores
+    python benchmarks/bench_engine.py            # 3-4 minutes on 2 quiet cores
     python benchmarks/bench_engine.py --quick    # the ratios only, under a minute
     python benchmarks/bench_engine.py --json     # and end with one line of JSON
 """
@@ -113,6 +119,83 @@ def reference_step(config, X, y, dtype, lr, **_):
     return lambda idx: reference.sgd_step_loop(net, X[idx], Y[idx], lr)
 
 
+def flat_nielsen_step(config, X, y, dtype, lr, batch_size, **_):
+    """Return ``step(idx)``: the floor of a Nielsen step, its NumPy calls with no Python around them.
+
+    The operations of ``Network.sgd_step_unchecked`` for [784, 30, 10], sigmoid, quadratic
+    cost, in the same order with the same operands (so the same numbers, bit for bit:
+    ``tests/test_benchmarks.py``), written out in one flat function with every array kept
+    from step to step: no loops, no lists, no function calls, no checks. No engine built of
+    NumPy calls, written for any network, can take a step much faster than this.
+    """
+    net = Network(**config, dtype=dtype, rng=0)
+    (W0, W1), (b0, b1), Y_all, N = net.W, net.b, net.targets(y), batch_size
+    Z0, A0, dA0, dZ0 = (np.empty((N, 30), dtype) for _ in range(4))
+    Z1, A1, diff, dZ1 = (np.empty((N, 10), dtype) for _ in range(4))
+    dW0, dW1, db0, db1 = np.empty_like(W0), np.empty_like(W1), np.empty_like(b0), np.empty_like(b1)
+    flat = diff.reshape(-1)
+
+    def step(idx):
+        Xb, Yb = X.take(idx, axis=0), Y_all.take(idx, axis=0)
+        np.matmul(Xb, W0, out=Z0)
+        np.add(Z0, b0, out=Z0)
+        np.multiply(Z0, 0.5, out=A0)
+        np.tanh(A0, out=A0)
+        np.add(A0, 1.0, out=A0)
+        np.multiply(A0, 0.5, out=A0)
+        np.matmul(A0, W1, out=Z1)
+        np.add(Z1, b1, out=Z1)
+        np.multiply(Z1, 0.5, out=A1)
+        np.tanh(A1, out=A1)
+        np.add(A1, 1.0, out=A1)
+        np.multiply(A1, 0.5, out=A1)
+        np.subtract(A1, Yb, out=diff)
+        loss = 0.5 * float(np.vdot(flat, flat)) / N
+        np.divide(diff, N, out=diff)
+        np.subtract(1.0, A1, out=dZ1)
+        np.multiply(dZ1, A1, out=dZ1)
+        np.multiply(dZ1, diff, out=dZ1)
+        np.multiply(dZ1, lr, out=dZ1)
+        np.matmul(A0.T, dZ1, out=dW1)
+        np.add.reduce(dZ1, axis=0, out=db1)
+        np.matmul(dZ1, W1.T, out=dA0)
+        np.subtract(1.0, A0, out=dZ0)
+        np.multiply(dZ0, A0, out=dZ0)
+        np.multiply(dZ0, dA0, out=dZ0)
+        np.matmul(Xb.T, dZ0, out=dW0)
+        np.add.reduce(dZ0, axis=0, out=db0)
+        np.subtract(W0, dW0, out=W0)
+        np.subtract(b0, db0, out=b0)
+        np.subtract(W1, dW1, out=W1)
+        np.subtract(b1, db1, out=b1)
+        return loss
+    step.net = net
+    return step
+
+
+def floor_step(X, dtype, sizes, batch_size, **_):
+    """Return ``step(idx)``: the floor of a step on a big batch, the work no NumPy step can skip.
+
+    Gather the batch's rows from the training set (bound by the memory's speed), the two big
+    products (``X @ W0`` and ``X.T @ dZ``) and one ``np.exp`` over the hidden layer: a sigmoid
+    needs one such function per number, and ``exp`` is NumPy's cheapest (the engine's sigmoid
+    uses ``tanh``, which costs more). Nothing else of the step.
+    """
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((sizes[0], sizes[1])).astype(dtype)
+    Z = np.empty((batch_size, sizes[1]), dtype)
+    dZ = rng.standard_normal((batch_size, sizes[1])).astype(dtype)
+    dW = np.empty_like(W)
+
+    def step(idx):
+        Xb = X.take(idx, axis=0)
+        np.matmul(Xb, W, out=Z)
+        np.exp(Z, out=Z)                                # |Z| < 88 here: no overflow
+        np.matmul(Xb.T, dZ, out=dW)
+    step.arrays = dict(W=W, Z=Z, dZ=dZ, dW=dW)          # what it writes into, for tests/test_benchmarks.py
+    return step
+
+
 def matmul_step(X, dtype, sizes, batch_size):
     """Return ``step(idx)``: the two big products of a step, ``X @ W0`` and ``X.T @ dZ``, on fixed rows."""
     rng = np.random.default_rng(0)
@@ -190,14 +273,19 @@ def bench_nielsen(data, quick, rows):
         Xd = X if dtype == np.float32 else data["x50_64"]
         contenders = {"ours": ours_step(NIELSEN, Xd, y, dtype, **NIELSEN_RUN),
                       "reference": reference_step(NIELSEN, Xd, y, dtype, **NIELSEN_RUN),
-                      "products": matmul_step(Xd, dtype, NIELSEN["sizes"], 10)}
+                      "products": matmul_step(Xd, dtype, NIELSEN["sizes"], 10),
+                      "floor": flat_nielsen_step(NIELSEN, Xd, y, dtype, **NIELSEN_RUN)}
         t = {k: v * steps_per_epoch for k, v in lockstep(contenders, index, chunk=100).items()}
         name = np.dtype(dtype).name
         speedup = t["reference"] / t["ours"]
+        floor_us = 1e6 * t["floor"] / steps_per_epoch
         rows.append(row(f"1 Nielsen epoch, {name}", t["ours"], "reference", t["reference"],
-                        speedup, "x faster", ">= 12", speedup >= 12))
+                        speedup, "x faster", ">= 12", speedup >= 12,
+                        note=f"floor, the same NumPy calls with no Python around them: {floor_us:.0f} us "
+                             f"a step, {t['reference'] / t['floor']:.1f}x faster"))
         MACHINE[f"nielsen_step_{name}_us"] = 1e6 * t["ours"] / steps_per_epoch
         MACHINE[f"nielsen_products_{name}_us"] = 1e6 * t["products"] / steps_per_epoch
+        MACHINE[f"nielsen_floor_{name}_us"] = floor_us
         if torch is not None:
             contenders = {"ours": ours_step(NIELSEN, Xd, y, dtype, **NIELSEN_RUN),
                           "torch": torch_step(NIELSEN, Xd, y, dtype, **NIELSEN_RUN)}
@@ -225,14 +313,17 @@ def bench_classic(data, quick, rows):
     for dtype in (np.float64, np.float32):
         X = data["x"] if dtype == np.float32 else data["x_64"]
         contenders = {"ours": ours_step(CLASSIC, X, data["y"], dtype, **CLASSIC_RUN),
-                      "limit": matmul_step(X, dtype, sizes, 1000)}
+                      "limit": matmul_step(X, dtype, sizes, 1000),
+                      "floor": floor_step(X, dtype, sizes, 1000)}
         t = {k: v * 60 for k, v in lockstep(contenders, index, chunk=2).items()}
         t["limit"] *= scale
         name = np.dtype(dtype).name
         gflops = 60 * step_flops(sizes, 1000) / t["limit"] / 1e9
         rows.append(row(f"2 784-100-10 epoch, {name}", t["ours"], "matmul limit", t["limit"],
                         t["ours"] / t["limit"], "x limit", "<= 1.3", t["ours"] / t["limit"] <= 1.3,
-                        note=f"the big products ran at {gflops:.0f} GFLOP/s"))
+                        note=f"the big products ran at {gflops:.0f} GFLOP/s; floor, the gather, the "
+                             f"two products and one exp: {t['floor'] / t['limit']:.2f}x limit"))
+        MACHINE[f"classic_floor_{name}_x_limit"] = t["floor"] / t["limit"]
         if torch is not None:
             contenders = {"ours": ours_step(CLASSIC, X, data["y"], dtype, **CLASSIC_RUN),
                           "torch": torch_step(CLASSIC, X, data["y"], dtype, **CLASSIC_RUN)}
