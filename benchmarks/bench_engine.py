@@ -21,7 +21,7 @@ Beside rows 1 and 2 a floor is timed in lockstep with the rest: for row 1, the e
 step written out flat, the same NumPy calls with nothing around them
 (``flat_nielsen_step``); for row 2, the work no step can skip, the gather of the rows, the
 two big products and one ``np.exp`` over the hidden layer (``floor_step``). A goal that the
-floor misses is out of reach of any engine made of these NumPy calls on that machine.
+floor misses is, on that machine, out of reach of an engine made of these NumPy calls.
 
 Below the table, one line gives the machine's speed: the GFLOP/s of the two big matrix
 products of a 784-100-10 step on 1000 rows, in float32 and float64, and the time of a
@@ -36,7 +36,7 @@ step of ours is what ``helpers.train.train`` runs: gather the rows, then
 ``Network.sgd_step_unchecked``. The long runs (30 and 300 epochs, 1000 iterations)
 are wall times of ``train`` with its usual evaluations.
 
-    python benchmarks/bench_engine.py            # 3-4 minutes on 2 quiet cores
+    python benchmarks/bench_engine.py            # about 4 minutes on 2 quiet cores
     python benchmarks/bench_engine.py --quick    # the ratios only, under a minute
     python benchmarks/bench_engine.py --json     # and end with one line of JSON
 """
@@ -125,8 +125,8 @@ def flat_nielsen_step(config, X, y, dtype, lr, batch_size, **_):
     The operations of ``Network.sgd_step_unchecked`` for [784, 30, 10], sigmoid, quadratic
     cost, in the same order with the same operands (so the same numbers, bit for bit:
     ``tests/test_benchmarks.py``), written out in one flat function with every array kept
-    from step to step: no loops, no lists, no function calls, no checks. No engine built of
-    NumPy calls, written for any network, can take a step much faster than this.
+    from step to step: no loops, no lists, no function calls, no checks. A step made of these
+    calls, in an engine written for any network, is unlikely to be much faster than this.
     """
     net = Network(**config, dtype=dtype, rng=0)
     (W0, W1), (b0, b1), Y_all, N = net.W, net.b, net.targets(y), batch_size
@@ -178,8 +178,8 @@ def floor_step(X, dtype, sizes, batch_size, **_):
 
     Gather the batch's rows from the training set (bound by the memory's speed), the two big
     products (``X @ W0`` and ``X.T @ dZ``) and one ``np.exp`` over the hidden layer: a sigmoid
-    needs one such function per number, and ``exp`` is NumPy's cheapest (the engine's sigmoid
-    uses ``tanh``, which costs more). Nothing else of the step.
+    needs one such function per number, and ``exp`` costs less than the ``tanh`` of the
+    engine's sigmoid. Nothing else of the step.
     """
     rng = np.random.default_rng(0)
     W = rng.standard_normal((sizes[0], sizes[1])).astype(dtype)
