@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup data lab test test-browser browser-deps bench clean student execute
+.PHONY: setup data lab test test-browser browser-deps bench clean student execute diagrams
 
 setup: $(STAMP) data
 
@@ -52,9 +52,13 @@ bench: setup
 	$(PY) benchmarks/run_all.py
 
 # The student edition: notebooks/ with every cell tagged `solution` replaced by an empty answer
-# cell, written to student/ (git-ignored). It needs only python3 (helpers/student.py).
+# cell, written to student/ (git-ignored). It needs only python3 (tools/student.py).
 student:
-	$(PYTHON) -m helpers.student notebooks student
+	$(PYTHON) tools/student.py notebooks student
+
+# The diagrams of the notebooks, written as SVG into notebooks/images/ (tools/diagrams.py).
+diagrams:
+	$(PYTHON) tools/diagrams.py
 
 # Re-execute notebooks in place, top to bottom, as they are committed (no run times, no widget
 # state, language_info cut to its name): make execute NB=notebooks/03_one_hidden_layer_mse.ipynb

@@ -1,6 +1,6 @@
 """What the slider panel's live view costs: the same run with and without its frames.
 
-While it trains, the panel (helpers/widgets.py) draws a frame a few times a second from
+While it trains, the panel (helpers/panel.py) draws a frame a few times a second from
 the training thread: a point on the curves, the readout and the progress bar, the
 first-layer weights and the answers for a strip of digits. This measures how much that
 slows training, side by side in one run: one panel trains the same network from the same
@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run from 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import describe_machine                                  # noqa: E402
-from helpers import mnist, widgets                                    # noqa: E402
+from helpers import mnist                                              # noqa: E402
+from helpers.panel import TrainingPanel                                # noqa: E402
 
 PANELS = {
     "notebook 03's panel: 784-30-10, batch 10, 50,000 images, 1 epoch":
@@ -53,7 +54,7 @@ def timed_run(panel, frames):
 
 def measure(settings, repeats):
     """Return the fastest seconds with and without frames, and the median frames drawn per run."""
-    panel = widgets.TrainingPanel(**settings, controls=())
+    panel = TrainingPanel(**settings, controls=())
     timed_run(panel, True)                               # warm up: caches, BLAS threads
     with_frames, without, counts = [], [], []
     for _ in range(repeats):                             # alternate, so both see the same machine

@@ -2,7 +2,7 @@
 
 1. The ingredient table, on the validation split (trained on the first 50,000 training
    images, scored on the last 10,000; the test set is not looked at): the final recipe
-   ``helpers.digits.RECIPE`` built up one ingredient at a time (seeds 0 and 1), then
+   ``helpers.recipe.RECIPE`` built up one ingredient at a time (seeds 0 and 1), then
    variants that were tried and not kept (seed 0). Each row: validation accuracy and
    training seconds per seed.
 2. The final recipe as notebook 05 trains it (all 60,000 training images), seeds 0, 1
@@ -36,12 +36,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run from anywhere
 
 from helpers import digits, mnist                                     # noqa: E402
+from helpers.recipe import RECIPE, train_recipe                       # noqa: E402
 from helpers.network import Network                                   # noqa: E402
 from machine import openblas                                          # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "recipe.json"
 GOAL_ACCURACY, GOAL_SECONDS = 0.985, 60.0
-R = digits.RECIPE
+R = RECIPE
 # (what the row is, its changes to the final recipe); the first rows add one ingredient each.
 ROWS = [
     ("784-800-10 ReLU, softmax, He; SGD, lr 0.1", dict(lr=0.1, schedule="constant", max_shift=0)),
@@ -98,7 +99,7 @@ def shift_cost(X, y, turns=15, steps=20):
 
 def run(X, y, X_eval, y_eval, recipe, seed):
     """Train one network; return its accuracy on ``X_eval`` and its training seconds."""
-    net, hist = digits.train_recipe(X, y, recipe, seed, X_eval, y_eval, eval_every=recipe["epochs"])
+    net, hist = train_recipe(X, y, recipe, seed, X_eval, y_eval, eval_every=recipe["epochs"])
     return round(hist.test_acc[-1], 4), round(hist.train_seconds, 1)
 
 

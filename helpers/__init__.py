@@ -4,20 +4,20 @@ Modules, one responsibility each:
 
 - ``mnist``        load the real MNIST digits, verified, downloading them if needed
 - ``activations``  step, sigmoid, ReLU and softmax, with their derivatives
-- ``losses``       the quadratic (MSE) and cross-entropy costs
+- ``losses``       the quadratic (MSE) and cross-entropy costs, and the one-hot targets they compare with
 - ``network``      a layered network: forward pass and backprop for a whole mini-batch
 - ``reference``    the same backprop one example at a time (the "why vectorise" baseline)
 - ``train``        the training loop, its history, and ``python -m helpers.train``
 - ``gradcheck``    centred finite differences and relative errors
 - ``plots``        digits, curves, confusion matrices
-- ``widgets``      the slider panel used by the notebooks: its controls and pictures
+- ``panel``        the slider panel used by the notebooks: its controls and pictures
 - ``runner``       the panel's training in the background: pause, step, stop, interrupts
 - ``runs``         the panel's record of each run, and the table that compares them
 - ``digits``       your own digits: MNIST's preprocessing for any drawing; shift, rotate,
-                   noise and thicken; the recipe of notebook 05's network, cached in data/
+                   noise and thicken
+- ``recipe``       notebook 05's network: its recipe and schedule, trained once and kept in data/
 - ``pad``          the drawing pad and the robustness sliders of notebook 05
 - ``progress``     a one-line text progress bar (downloads, long training runs)
-- ``student``      the student edition: the notebooks without their worked solutions
 
 Conventions everywhere: a batch is a matrix of rows, ``X: (N, 784)``; weights are
 ``W: (n_in, n_out)`` and biases ``b: (n_out,)``; ``y`` holds integer labels ``(N,)`` and

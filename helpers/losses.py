@@ -4,6 +4,7 @@ Both take the output layer's pre-activations ``Z: (N, K)``, its activations
 ``A: (N, K)`` and one-hot targets ``Y: (N, K)``, and return ``(loss, dZ)``: the mean
 cost over the ``N`` rows and its gradient with respect to ``Z``.
 
+- ``one_hot``: the targets ``Y`` made from integer labels ``y: (N,)``.
 - ``mse``: Nielsen's quadratic cost, C = 1/(2N) * sum_n ||a_n - y_n||^2, with any
   output activation (the gradient goes back through that activation).
 - ``cross_entropy``: C = -1/N * sum_n log a_n[y_n] for a softmax output; the loss
@@ -13,6 +14,19 @@ cost over the ``N`` rows and its gradient with respect to ``Z``.
 import numpy as np
 
 from .activations import row_max, row_sum
+
+
+def one_hot(y, num_classes, dtype=np.float64):
+    """Return the one-hot rows ``Y: (N, num_classes)`` of integer labels ``y: (N,)``: the targets the costs compare with."""
+    y = np.asarray(y)
+    if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
+        raise ValueError(f"y must be integer labels (N,), not an array of {y.dtype} with shape {y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"y holds labels {y.min()}..{y.max()}, but there are only {num_classes} "
+                         f"classes (labels 0..{num_classes - 1})")
+    Y = np.zeros((y.shape[0], num_classes), dtype=dtype)
+    Y[np.arange(y.shape[0]), y] = 1
+    return Y
 
 
 def mse(Z, A, Y, activation):

@@ -51,17 +51,6 @@ def check_labels(y, num_rows, num_classes, name="y", rows_name="X"):
     return y
 
 
-def one_hot(y, num_classes, dtype=np.float64):
-    """Return the one-hot rows ``(N, num_classes)`` of integer labels ``y: (N,)``."""
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be integer labels (N,), not an array of shape {y.shape}")
-    check_labels(y, len(y), num_classes)
-    Y = np.zeros((y.shape[0], num_classes), dtype=dtype)
-    Y[np.arange(y.shape[0]), y] = 1
-    return Y
-
-
 def check_batch(X, num_inputs, name="X"):
     """Raise a ValueError naming ``name`` unless ``X`` is a non-empty ``(N, num_inputs)`` array."""
     if X.ndim != 2 or X.shape[1] != num_inputs:
@@ -81,7 +70,7 @@ class Network:
         "normalized_sigmoid", "identity").
     loss: "mse" (the quadratic cost) or "cross_entropy" (needs a softmax output).
     init: how weights are drawn: "normal" (N(0, 1), Nielsen's chapter 1),
-        "small" (0.01 N(0, 1)), "xavier" (N(0, 1) / sqrt(n_in)), "he"
+        "small" (0.01 N(0, 1)), "lecun" (N(0, 1) / sqrt(n_in), LeCun's), "he"
         (N(0, 1) sqrt(2 / n_in)), or a number s for s N(0, 1).
     bias_init: None draws biases like the weights of their layer; a number
         sets every bias to it (0.1, say).
@@ -153,7 +142,7 @@ class Network:
         y = check_labels(y, len(y), self.sizes[-1])
         if y.ndim == 2:
             return y.astype(self.dtype, copy=False)
-        return one_hot(y, self.sizes[-1], self.dtype)
+        return losses.one_hot(y, self.sizes[-1], self.dtype)
 
     def gradients(self, X, y, l2=0.0):
         """Return ``(loss, dW, db)`` for the mini-batch ``X: (N, n_in)`` with labels ``y``.
@@ -344,9 +333,12 @@ def _init_scale(init, n_in):
     if isinstance(init, numbers.Real) and not isinstance(init, bool):    # a number, np.float32 too
         return float(init)
     if init == "xavier":
+        raise ValueError("init 'xavier' is now called 'lecun': N(0, 1/n_in) is LeCun's start "
+                         "(Glorot's 'Xavier' start uses 2/(n_in + n_out)); write init='lecun'")
+    if init == "lecun":
         return 1.0 / np.sqrt(n_in)
     if init == "he":
         return np.sqrt(2.0 / n_in)
     if init not in INITS:
-        raise ValueError(f"init {init!r} is unknown; choose 'normal', 'small', 'xavier', 'he' or a number")
+        raise ValueError(f"init {init!r} is unknown; choose 'normal', 'small', 'lecun', 'he' or a number")
     return INITS[init]

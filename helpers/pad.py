@@ -17,7 +17,6 @@ that turn stored strokes into figures where widgets cannot run (GitHub's noteboo
 strip of digits transformed by them, with each network's predictions; ``draw_strip``
 draws the same picture once, for a static figure.
 """
-import io
 
 import anywidget
 import ipywidgets as w
@@ -168,7 +167,7 @@ CSS = """
 class DrawingPad(anywidget.AnyWidget):
     """A canvas to draw a digit on, with the network's view of it and its ten outputs.
 
-    net: a trained ``Network`` with 784 inputs and 10 outputs (e.g. from ``digits.final_network``).
+    net: a trained ``Network`` with 784 inputs and 10 outputs (e.g. from ``recipe.final_network``).
     size: the canvas's side in pixels; pen: the pen's width in pixels (``digits.PEN``, 26:
         on the 280-pixel canvas, strokes then come out about as wide as MNIST's).
     min_extent: a drawing whose ink spans less than this fraction of the canvas (in its
@@ -302,9 +301,7 @@ class RobustnessStrip:
         """Return the PNG bytes of the strip for the current values (pyplot-free)."""
         fig = Figure(figsize=(0.75 * len(self.X), 1.1 * len(self.nets) + 0.2), dpi=80, layout="constrained")
         draw_strip(fig, self.nets, self.X, self.y, **self.values(), seed=self.seed)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return plots.png(fig)
 
     def redraw(self):
         self.image.value = self.draw()

@@ -234,11 +234,18 @@ def tiles(images, ncols=None, zoom=2, cmap="gray_r", symmetric=False):
     return (255 * canvas).round().astype(np.uint8)
 
 
-def png(rgba):
-    """Return the PNG bytes of an RGBA picture ``(H, W, 4)`` of uint8 (fast: light compression)."""
-    from PIL import Image                          # Pillow: a dependency of matplotlib
+def png(picture):
+    """Return the PNG bytes of a matplotlib ``Figure``, or of an RGBA picture ``(H, W, 4)`` of uint8.
+
+    The one way the course turns a picture into PNG (the panel, the pad and the strip show
+    them as images). An RGBA array is compressed lightly, which is fast enough for live frames.
+    """
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba), "RGBA").save(buf, format="png", compress_level=1)
+    if hasattr(picture, "savefig"):
+        picture.savefig(buf, format="png")
+    else:
+        from PIL import Image                      # Pillow: a dependency of matplotlib
+        Image.fromarray(np.ascontiguousarray(picture), "RGBA").save(buf, format="png", compress_level=1)
     return buf.getvalue()
 
 

@@ -20,7 +20,7 @@ FORMATS = {
     "input_scale": "pixels 0..{:g}", "init": "init {}",
 }
 NAMES = {"mse": "MSE", "cross_entropy": "cross-entropy", "relu": "ReLU", "normal": "N(0, 1)",
-         "small": "0.01·N(0, 1)", "xavier": "LeCun", "he": "He"}
+         "small": "0.01·N(0, 1)", "lecun": "LeCun", "he": "He"}
 ENDINGS = {"running": "running", "paused": "paused", "done": "done", "stopped": "stopped",
            "interrupted": "interrupted", "diverged": "diverged", "reset": "reset", "error": "error"}
 

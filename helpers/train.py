@@ -352,7 +352,7 @@ def parser():
         help="hidden activation: sigmoid, relu, identity, step; or one per hidden layer, e.g. relu,sigmoid")
     add("--output", default=None, help="output activation (default: softmax for cross_entropy, else sigmoid)")
     add("--loss", default="mse", choices=["mse", "cross_entropy"])
-    add("--init", default="normal", help="normal, small, xavier, he, or a number s for s*N(0,1)")
+    add("--init", default="normal", help="normal, small, lecun, he, or a number s for s*N(0,1)")
     add("--bias-init", type=float, default=None, help="set every bias to this value (default: drawn like the weights)")
     add("--sampling", default="shuffle", choices=SAMPLINGS)
     add("--epochs", type=int, default=30)
@@ -383,7 +383,7 @@ def main(argv=None):
     try:
         init = float(a.init)                 # a number s: weights s * N(0, 1)
     except ValueError:
-        init = a.init                        # a name: normal, small, xavier, he
+        init = a.init                        # a name: normal, small, lecun, he
     hidden = a.activation.split(",") if "," in a.activation else a.activation
     output = a.output or ("softmax" if a.loss == "cross_entropy" else "sigmoid")
     if a.save and not Path(a.save).resolve().parent.is_dir():     # say so now, not after training

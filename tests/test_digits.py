@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import digits, mnist
+from helpers import digits, mnist, recipe
 from helpers.network import Network
 
 
@@ -232,7 +232,7 @@ def test_transforms_keep_the_shape_and_reject_what_is_not_digits(batch):
 
 
 # ------------------------------------------------------------------ recipe
-TINY = dict(digits.RECIPE, sizes=[784, 16, 10], epochs=1, batch_size=50, max_shift=1)
+TINY = dict(recipe.RECIPE, sizes=[784, 16, 10], epochs=1, batch_size=50, max_shift=1)
 
 
 @pytest.fixture
@@ -244,18 +244,18 @@ def small_data():
 
 
 def test_learning_rate_schedules():
-    rate = digits.learning_rate(dict(digits.RECIPE, lr=0.1, epochs=10, schedule="linear"))
+    rate = recipe.learning_rate(dict(recipe.RECIPE, lr=0.1, epochs=10, schedule="linear"))
     assert rate(0) == pytest.approx(0.1) and rate(5) == pytest.approx(0.05)
-    assert digits.learning_rate(dict(digits.RECIPE, lr=0.1, schedule="constant")) == 0.1
+    assert recipe.learning_rate(dict(recipe.RECIPE, lr=0.1, schedule="constant")) == 0.1
     with pytest.raises(ValueError, match="schedule"):
-        digits.learning_rate(dict(digits.RECIPE, schedule="cosine"))
+        recipe.learning_rate(dict(recipe.RECIPE, schedule="cosine"))
 
 
 def test_the_network_is_cached_with_its_recipe(small_data, tmp_path):
-    net, hist, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    net, hist, loaded = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     path = tmp_path / "05_tiny_network.npz"
     assert not loaded and path.is_file() and len(hist.test_acc) == 1
-    again, hist2, loaded2 = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    again, hist2, loaded2 = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     assert loaded2 and hist2.test_acc == hist.test_acc
     assert all(np.array_equal(p, q) for p, q in zip(net.params, again.params))
     assert Network.load(path).sizes == TINY["sizes"]                       # an ordinary network file
@@ -266,53 +266,53 @@ def test_the_network_is_cached_with_its_recipe(small_data, tmp_path):
 
 @pytest.mark.parametrize("change", [dict(recipe=dict(TINY, lr=0.2)), dict(seed=2)])
 def test_a_changed_recipe_or_seed_is_trained_again(small_data, tmp_path, change):
-    first, _, _ = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    first, _, _ = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     args = dict(recipe=TINY, seed=1) | change
-    net, _, loaded = digits.final_network(small_data, "tiny", folder=tmp_path, **args)
+    net, _, loaded = recipe.final_network(small_data, "tiny", folder=tmp_path, **args)
     assert not loaded and not np.array_equal(net.W[0], first.W[0])
-    _, _, loaded = digits.final_network(small_data, "tiny", folder=tmp_path, **args)
+    _, _, loaded = recipe.final_network(small_data, "tiny", folder=tmp_path, **args)
     assert loaded                                                          # the file was replaced
 
 
 def test_an_interrupted_run_is_not_saved(small_data, tmp_path, monkeypatch):
-    real = digits.train_recipe
+    real = recipe.train_recipe
 
     def interrupted(*args, **kwargs):                    # as if Ctrl-C came during training
         net, hist = real(*args, **kwargs)
         hist.stopped = "interrupted"
         return net, hist
 
-    monkeypatch.setattr(digits, "train_recipe", interrupted)
-    net, hist, loaded = digits.final_network(small_data, "tiny", TINY, folder=tmp_path)
+    monkeypatch.setattr(recipe, "train_recipe", interrupted)
+    net, hist, loaded = recipe.final_network(small_data, "tiny", TINY, folder=tmp_path)
     assert not loaded and hist.stopped == "interrupted" and net.sizes == TINY["sizes"]
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_damaged_file_is_trained_again(small_data, tmp_path):
     (tmp_path / "05_tiny_network.npz").write_bytes(b"not a zip file")
-    net, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    net, _, loaded = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     assert not loaded and net.sizes == TINY["sizes"]
 
 
 @pytest.mark.parametrize("damage", ["cut off", "overwritten"])
 def test_a_cut_off_or_corrupted_file_is_trained_again(small_data, tmp_path, damage):
     path = tmp_path / "05_tiny_network.npz"
-    first, _, _ = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    first, _, _ = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     data = bytearray(path.read_bytes())
     if damage == "cut off":                       # a copy or download that stopped half-way
         data = data[:len(data) // 2]
     else:                                         # bytes in the middle of the weights changed
         data[len(data) // 3:len(data) // 3 + 64] = bytes(64)
     path.write_bytes(bytes(data))
-    net, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    net, _, loaded = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     assert not loaded and np.array_equal(net.W[0], first.W[0])          # trained again, the same
-    _, _, loaded = digits.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
+    _, _, loaded = recipe.final_network(small_data, "tiny", TINY, seed=1, folder=tmp_path)
     assert loaded                                                       # and the file replaced
 
 
 def test_training_with_shifts_uses_the_augmentation(small_data):
-    plain, _ = digits.train_recipe(small_data["x_train"], small_data["y_train"], dict(TINY, max_shift=0))
-    shifted, _ = digits.train_recipe(small_data["x_train"], small_data["y_train"], TINY)
-    again, _ = digits.train_recipe(small_data["x_train"], small_data["y_train"], TINY)
+    plain, _ = recipe.train_recipe(small_data["x_train"], small_data["y_train"], dict(TINY, max_shift=0))
+    shifted, _ = recipe.train_recipe(small_data["x_train"], small_data["y_train"], TINY)
+    again, _ = recipe.train_recipe(small_data["x_train"], small_data["y_train"], TINY)
     assert not np.array_equal(plain.W[0], shifted.W[0])
     assert np.array_equal(shifted.W[0], again.W[0])                        # seeded: repeatable

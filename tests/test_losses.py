@@ -4,7 +4,7 @@ import pytest
 
 from helpers import activations as act
 from helpers import losses
-from helpers.network import one_hot
+from helpers.losses import one_hot
 
 
 def test_mse_value_and_gradient_by_hand():

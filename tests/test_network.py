@@ -7,7 +7,8 @@ import pytest
 from helpers import activations as act
 from helpers import losses
 from helpers.gradcheck import check_network
-from helpers.network import Network, check_batch, one_hot
+from helpers.network import Network, check_batch
+from helpers.losses import one_hot
 from helpers.train import train
 
 HIDDEN = ["sigmoid", "relu", "step", "identity", "softmax"]
@@ -39,7 +40,7 @@ GRADCHECK_CASES = [(None, out, loss, 1) for out, loss in HEADS] + [
 @pytest.mark.parametrize("hidden, output, loss, depth", GRADCHECK_CASES)
 def test_backprop_matches_finite_differences(hidden, output, loss, depth):
     """Every activation x output x loss, 1 to 3 weight layers, with and without L2: error < 1e-7."""
-    net = Network(sizes_for(depth), hidden or "sigmoid", output, loss, init="xavier",
+    net = Network(sizes_for(depth), hidden or "sigmoid", output, loss, init="lecun",
                   dtype=np.float64, rng=depth)
     X, y = data_away_from_kinks(net, seed=depth)
     for l2 in (0.0, 0.1):
@@ -101,7 +102,7 @@ FAST_CASES = [(hidden, out, loss, dtype) for hidden in HIDDEN for out, loss in H
 def test_the_fast_step_gives_the_plain_steps_numbers_bit_for_bit(hidden, output, loss, dtype):
     """sgd_step_unchecked reuses its arrays from step to step, yet every loss and weight is
     exactly that of the plain computation, over batch sizes that change, with L2 and momentum."""
-    net = Network([6, 5, 3, 4], hidden, output, loss, init="xavier", dtype=dtype, rng=1)
+    net = Network([6, 5, 3, 4], hidden, output, loss, init="lecun", dtype=dtype, rng=1)
     rng = np.random.default_rng(2)
     for l2, momentum in [(0.0, 0.0), (0.01, 0.0), (0.0, 0.9), (0.01, 0.5)]:
         net.set_params(net.params)                      # a fresh velocity
@@ -218,7 +219,7 @@ def test_shapes_and_parameter_count():
     assert "Network([784, 30, 10], sigmoid/sigmoid, loss=mse, 23860 parameters)" == repr(net)
 
 
-@pytest.mark.parametrize("init, std", [("normal", 1.0), ("small", 0.01), ("xavier", 1 / np.sqrt(400)),
+@pytest.mark.parametrize("init, std", [("normal", 1.0), ("small", 0.01), ("lecun", 1 / np.sqrt(400)),
                                        ("he", np.sqrt(2 / 400)), (0.5, 0.5)])
 def test_inits_draw_weights_of_the_right_scale(init, std):
     net = Network([400, 300, 10], init=init, dtype=np.float64, rng=0)
@@ -344,5 +345,10 @@ def test_true_is_not_an_init_scale():
 def test_one_hot():
     Y = one_hot(np.array([2, 0]), 3, np.float32)
     assert Y.dtype == np.float32 and Y.tolist() == [[0, 0, 1], [1, 0, 0]]
-    with pytest.raises(ValueError, match=r"y holds labels -1..-1, but the output layer \(sizes\[-1\] = 3\)"):
+    with pytest.raises(ValueError, match=r"y holds labels -1..-1, but there are only 3 classes"):
         one_hot(np.array([-1]), 3)
+
+
+def test_the_old_name_xavier_is_an_error_that_names_lecun():
+    with pytest.raises(ValueError, match="init='lecun'"):
+        Network([4, 2], init="xavier")

@@ -210,8 +210,8 @@ def test_in_a_real_kernel_interrupt_and_a_rerun_leave_no_run_behind(real_mnist_d
             return "".join(out)
 
         panel_cell = """
-            from helpers import widgets
-            panel = widgets.TrainingPanel(hidden=(30,), lr=0.1, batch_size=1, epochs=50, subset=10_000)
+            from helpers.panel import TrainingPanel
+            panel = TrainingPanel(hidden=(30,), lr=0.1, batch_size=1, epochs=50, subset=10_000)
             panel.start()
             """
         run(f"import threading, time\n{textwrap.dedent(panel_cell)}\ntime.sleep(1)")

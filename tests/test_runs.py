@@ -12,7 +12,7 @@ def run(number=1, unit="epoch", planned=3, per=5000, **settings):
 
 
 def test_a_label_names_the_settings_asked_for_in_words():
-    r = run(lr=0.5, loss="cross_entropy", init="xavier", input_scale=255.0)
+    r = run(lr=0.5, loss="cross_entropy", init="lecun", input_scale=255.0)
     assert r.label(["lr", "batch_size"]) == "run 1: η = 0.5, batch 10"
     assert r.label([]) == "run 1"
     assert [runs.describe(n, r.settings[n]) for n in ("loss", "init", "input_scale", "subset")] == \

@@ -1,4 +1,4 @@
-"""The student edition (helpers/student.py, `make student`): solutions tagged, removed, and nothing else.
+"""The student edition (tools/student.py, `make student`): solutions tagged, removed, and nothing else.
 
 The first tests check the course's own notebooks: every exercise has a solution tagged
 `solution`, no tagged cell lies outside the Exercises section, and the edition made from
@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import student
+from tools import student
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.student import write_student_edition
+from tools.student import write_student_edition
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -68,7 +68,7 @@ def free_port():
 
 
 def copy_notebooks(src, dst):
-    """Write the student edition of the folder ``src`` to ``dst`` (``helpers.student``: every
+    """Write the student edition of the folder ``src`` to ``dst`` (``tools/student.py``: every
     worked solution replaced by an empty answer cell), with every notebook's outputs and counts
     cleared: the browser runs the notebooks as a class gets them."""
     write_student_edition(src, dst)

@@ -1,7 +1,7 @@
 """The drawing pad (helpers.pad.DrawingPad) and the robustness sliders, used with the mouse.
 
 A small notebook written here loads notebook 05's final network (from data/, or trains it
-with the same helper the notebook uses, digits.final_network), shows the pad and the strip,
+with the same helper the notebook uses, recipe.final_network), shows the pad and the strip,
 and lets the tests ask the kernel what it received. Strokes are drawn with Playwright's
 mouse (pointer events); sliders are moved with the keyboard.
 """
@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 NAME = "pad_check.ipynb"
 CELLS = [
-    "import json\n\nfrom helpers import digits, mnist, pad\n\n"
-    "data = mnist.load_mnist()\nnet, _, _ = digits.final_network(data)",
+    "import json\n\nfrom helpers import digits, mnist, pad, recipe\n\n"
+    "data = mnist.load_mnist()\nnet, _, _ = recipe.final_network(data)",
     "drawing_pad = pad.DrawingPad(net)\ndrawing_pad",
     "print(json.dumps({'prediction': drawing_pad.prediction, 'strokes': len(drawing_pad.strokes),\n"
     "                  'updates': drawing_pad.updates}))",

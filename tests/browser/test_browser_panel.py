@@ -1,4 +1,4 @@
-"""The slider panel (helpers.widgets.TrainingPanel) in JupyterLab, used as a learner uses it.
+"""The slider panel (helpers.panel.TrainingPanel) in JupyterLab, used as a learner uses it.
 
 A small notebook written here (a 784-10-10 network; the panel loads MNIST itself, with its
 validation split) keeps these tests short and independent of the lessons; the lessons' own
@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 NAME = "panel_check.ipynb"
-PANEL_CELL = ("from helpers import widgets\n\n"
-              "panel = widgets.TrainingPanel(hidden=(10,), lr=3.0, batch_size=10, epochs=1, subset=500,\n"
+PANEL_CELL = ("from helpers.panel import TrainingPanel\n\n"
+              "panel = TrainingPanel(hidden=(10,), lr=3.0, batch_size=10, epochs=1, subset=500,\n"
               "    controls=(\"hidden\", \"lr\", \"batch_size\", \"epochs\", \"subset\", \"init_scale\", \"seed\"))\n"
               "panel")
 CELLS = [

@@ -4,7 +4,7 @@ A teacher marks the cells of each exercise's worked solution with the cell tag `
 (in ``metadata.tags``; the heading cell "Solution N" or "**Solution.**" too). The student
 edition keeps every other cell as it is, outputs included, and puts in place of each run of
 solution cells a markdown cell that says which exercise's answer goes there and an empty code
-cell. ``python -m helpers.student`` (``make student``) writes ``notebooks/`` to ``student/``;
+cell. ``python3 tools/student.py`` (``make student``) writes ``notebooks/`` to ``student/``;
 ``write_student_edition(src_dir, dst_dir)`` does it for any folder. The teacher's files are
 only read.
 
@@ -231,7 +231,7 @@ def write_student_edition(src_dir, dst_dir):
     if dst.exists():
         shutil.rmtree(dst)
     shutil.copytree(src, dst, ignore=ignore)
-    (dst / MARKER).write_text(f"Written by `python -m helpers.student` from {src.name}/; "
+    (dst / MARKER).write_text(f"Written by `python3 tools/student.py` from {src.name}/; "
                               "replaced on every run.\n")
     written = []
     for relative, nb in editions.items():
@@ -243,7 +243,7 @@ def write_student_edition(src_dir, dst_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m helpers.student", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python3 tools/student.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("src", nargs="?", default=REPO / "notebooks", type=Path,
                         help="the teacher's notebooks (default: notebooks/)")
     parser.add_argument("dst", nargs="?", default=REPO / "student", type=Path,

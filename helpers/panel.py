@@ -2,7 +2,7 @@
 
 Example (notebook 03)::
 
-    panel = widgets.TrainingPanel(hidden=(30,), lr=3.0, batch_size=10, epochs=3,
+    panel = TrainingPanel(hidden=(30,), lr=3.0, batch_size=10, epochs=3,
                                   controls=("hidden", "lr", "batch_size", "epochs"))
     panel                  # sliders, buttons, live curves, the network's insides, a table of runs
     history = panel.run()  # or train once from code with the current settings
@@ -24,7 +24,6 @@ the curves are drawn by ``plots.LiveCurves``.
 """
 import base64
 import html
-import io
 
 import ipywidgets as w
 import numpy as np
@@ -79,8 +78,8 @@ CONTROLS = {
                    "10..2000, a multiple of 10"),
     "subset": (lambda v, n: _choices(v, _subsets(n), "train images"), "one of 500, 1000, ... up to the training set's size"),
     "init": (lambda v, n: w.Dropdown(value=v, options=[("N(0, 1)", "normal"), ("0.01·N(0, 1)", "small"),
-                                                       ("LeCun: N(0, 1/n_in)", "xavier"), ("He: N(0, 2/n_in)", "he")],
-                                     description="initial weights"), "'normal', 'small', 'xavier' or 'he'"),
+                                                       ("LeCun: N(0, 1/n_in)", "lecun"), ("He: N(0, 2/n_in)", "he")],
+                                     description="initial weights"), "'normal', 'small', 'lecun' or 'he'"),
     "init_scale": (lambda v, n: _log_slider(v, 1e-3, 10, "init scale"), "1, 2, 3 or 5 times a power of ten, 0.001..10"),
     "l2": (lambda v, n: _choices(v, [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1], "L2 λ"),
            "one of 0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1"),
@@ -601,6 +600,4 @@ def _confusion_png(labels, predicted, evaluated_on):
     ax = fig.subplots()
     plots.plot_confusion(plots.confusion_matrix(labels, predicted), ax=ax,
                          title=f"confusion matrix ({evaluated_on} images)")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return plots.png(fig)

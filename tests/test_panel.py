@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from helpers import runner, runs
-from helpers.widgets import CONTROLS, TrainingPanel
+from helpers.panel import CONTROLS, TrainingPanel
 
 
 @pytest.fixture(scope="module")
@@ -410,7 +410,7 @@ def test_an_error_in_the_thread_is_shown_in_the_panel(data, monkeypatch):
     def broken(*args, **kwargs):
         raise FloatingPointError("something went wrong")
 
-    monkeypatch.setattr("helpers.widgets.train", broken)
+    monkeypatch.setattr("helpers.panel.train", broken)
     panel = TrainingPanel(data, epochs=1)
     panel.start()
     panel.runner.join(timeout=30)
