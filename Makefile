@@ -62,10 +62,12 @@ diagrams:
 
 # Re-execute notebooks in place, top to bottom, as they are committed (no run times, no widget
 # state, language_info cut to its name): make execute NB=notebooks/03_one_hidden_layer_mse.ipynb
+# The widget state is recorded and then cleared with the rest of the notebook's metadata: with
+# store_widget_state=False, nbclient fails with a KeyError on a cell that uses `interact`.
 NB ?= notebooks/[0-9][0-9]_*.ipynb
 execute: setup
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1800 \
-	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=True \
 	  --ClearMetadataPreprocessor.enabled=True --ClearMetadataPreprocessor.clear_cell_metadata=False \
 	  "--ClearMetadataPreprocessor.preserve_nb_metadata_mask=[('language_info','name'),'kernelspec']" $(NB)
 
