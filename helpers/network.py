@@ -14,13 +14,19 @@ notebook 03), for l from the last layer down to 0::
     db[l]   = dZ[l].sum(axis=0)                # (sizes[l+1],)
     dZ[l-1] = (dZ[l] @ W[l].T) * f_{l-1}'(Z[l-1])
 
+Then every weight takes a step against its gradient, ``W[l] -= lr * dW[l]`` (``sgd_step``,
+Nielsen's ``update_mini_batch``; ``lr`` is his eta). ``train`` takes the same steps, bit
+for bit, with ``fast_step.FastStep``, which only writes into arrays it keeps.
+
 Here the lists are 0-based: ``W[0]`` joins the input layer to the first hidden layer.
 The input layer has no biases. Labels may be given as integers ``y: (N,)`` or as
-one-hot rows ``Y: (N, K)``.
+one-hot rows ``Y: (N, K)``. The checks of inputs (``check_batch``, ``check_labels``,
+``check_data``) raise a ValueError that names the problem.
 """
 import json
 import math
 import numbers
+
 import numpy as np
 
 from . import activations, losses
@@ -134,7 +140,11 @@ class Network:
         return A
 
     def forward_all(self, X):
-        """Return the lists ``Zs`` and ``As`` of every layer; ``As[0]`` is ``X`` itself."""
+        """Return the lists ``Zs`` and ``As`` of every layer for inputs ``X: (N, sizes[0])``.
+
+        ``Zs[l]: (N, sizes[l+1])`` are the weighted inputs and ``As[l]: (N, sizes[l])`` the
+        activations; ``As[0]`` is ``X`` itself (in the network's dtype), ``As[-1]`` the output.
+        """
         As, Zs = [np.asarray(X, dtype=self.dtype)], []
         check_batch(As[0], self.sizes[0])
         for W, b, f in zip(self.W, self.b, self.activations):
@@ -145,7 +155,7 @@ class Network:
         return Zs, As
 
     def predict(self, X):
-        """Return the predicted class ``(N,)``: the index of the largest output."""
+        """Return the predicted classes ``(N,)`` for ``X: (N, sizes[0])``: the index of each row's largest output."""
         return self.forward(X).argmax(axis=1)
 
     def accuracy(self, X, y):
@@ -231,7 +241,7 @@ class Network:
             p += v
 
     def loss(self, X, y, l2=0.0):
-        """Return the mean cost over ``X`` (plus the L2 penalty), without gradients."""
+        """Return the mean cost over ``X: (N, sizes[0])`` with labels ``y`` (plus the L2 penalty), without gradients."""
         return self._forward_cost(X, y, l2)[0]
 
     def _forward_cost(self, X, y, l2):
@@ -316,11 +326,13 @@ class Network:
         return cls(**config, init=0.0, bias_init=0.0).load_weights(path)
 
     def __repr__(self):
+        """Return e.g. ``Network([784, 30, 10], sigmoid/sigmoid, loss=mse, 23860 parameters)``."""
         names = "/".join(f.name for f in self.activations)
         return f"Network({self.sizes}, {names}, loss={self.loss_name}, {self.num_params} parameters)"
 
 
 def _init_scale(init, n_in):
+    """Return the factor s of the weights s N(0, 1) that ``init`` draws for ``n_in`` inputs (see ``Network``)."""
     if isinstance(init, numbers.Real) and not isinstance(init, bool):    # a number, np.float32 too
         return float(init)
     if init == "xavier":

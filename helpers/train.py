@@ -11,6 +11,14 @@ mini-batches:
 - ``sampling="random"``: ``iterations`` steps, each on a fresh random mini-batch
   (the 784-30-60-10 network of notebook 04).
 
+``train`` is the loop over epochs and mini-batches; each thing it does besides stepping
+is a named piece below it, in the order the loop meets them: the learning rate and its
+schedule (``_rate``, ``linear_decay``; a schedule may wait: the slider panel pauses
+there), the mini-batch (``_batch``), the step (``fast_step.FastStep``, the same step as
+``Network.sgd_step``), stopping on request (``_requested``), the divergence guard
+(``_Guard``), the evaluation (``_evaluate``), the progress bar (``progress.Progress``) and
+Ctrl-C (``_interrupted``).
+
 Run ``python -m helpers.train --help`` to train from the terminal.
 """
 import argparse
@@ -134,9 +142,9 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
     Y, sample = net.targets(y), _train_sample(X, y, rng)
     rounds, steps, eval_every = _plan(len(X), batch_size, sampling, epochs, iterations, eval_every)
     hist = History(unit="iteration" if sampling == "random" else "epoch")
-    guard, step = _Guard(net, X, batch_size), FastStep(net)
+    guard, step = _Guard(net, X, batch_size), FastStep(net)              # the divergence guard; the step
     bar = Progress(rounds * steps, desc="training", enabled=progress, unit="steps", scale=1)
-    start, losses, total, r = time.perf_counter(), [], 0, 0
+    start, total, r = time.perf_counter(), 0, 0
     try:
         for r in range(1, rounds + 1):
             t0, done = time.perf_counter(), 0
@@ -146,40 +154,28 @@ def train(net, X, y, *, lr, batch_size, epochs=None, iterations=None, sampling="
                     if callable(lr) and _requested(stop):    # so a stop may have come meanwhile
                         hist.stopped = "stopped"
                         break
-                    X_batch = X.take(idx, axis=0)                     # X[idx], the rows of this batch
-                    if augment is not None:
-                        X_batch = _augmented(net, augment, X_batch, rng)
-                    loss = step(X_batch, Y.take(idx, axis=0), rate, l2, momentum)
-                    losses.append(loss)
+                    loss = step(*_batch(net, X, Y, idx, augment, rng), rate, l2, momentum)
                     guard.note(loss)
                     done, total = done + 1, total + 1
                     if on_step is not None:
                         on_step(Step(r, done, steps, total, loss, rate))
-                    if not math.isfinite(loss):
-                        break
-                    if _requested(stop):
-                        hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
+                    if _stop_after_step(hist, r, loss, stop):
                         break
             hist.train_seconds += time.perf_counter() - t0
             bar.update(done)
             if hist.stopped:
-                r, evaluate = _stopped_in_round(hist, r, done, steps, bool(losses))
+                r, evaluate = _stopped_in_round(hist, r, done, steps, bool(guard.losses))
                 if not evaluate:
                     break
             elif r % eval_every and r < rounds and math.isfinite(loss):
                 continue
-            mean_loss, losses = float(np.mean(losses)), []
-            if not _evaluate(net, hist, r, mean_loss, rate, guard, sample, X_test, y_test):
+            if not _evaluate(net, hist, r, rate, guard, sample, X_test, y_test):
                 break
-            if verbose:
-                print(_line(hist, rounds))
-            if callback is not None:
-                callback(hist)
+            _report(hist, rounds, verbose, callback)
             if hist.stopped:
                 break
     except KeyboardInterrupt as err:
-        bar.close()
-        err.history = _interrupted(hist, r, guard, step, start, quiet)
+        err.history = _interrupted(hist, r, guard, step, bar, start, quiet)
         raise
     finally:
         bar.close()                             # end the bar's line, also if a callback raised
@@ -207,11 +203,28 @@ def _plan(N, batch_size, sampling, epochs, iterations, eval_every):
     return epochs, steps, eval_every or 1
 
 
-def _augmented(net, augment, X_batch, rng):
-    """Return ``augment(X_batch, rng)`` in the network's dtype, checked like ``X`` (it may return anything)."""
-    X_new = np.asarray(augment(X_batch, rng), dtype=net.dtype)
-    check_batch(X_new, net.sizes[0])
-    return X_new
+def _batch(net, X, Y, idx, augment, rng):
+    """Return ``(X[idx], Y[idx])``, the mini-batch of the rows ``idx: (n,)``, with ``augment`` applied.
+
+    What ``augment(X_batch, rng)`` returns is cast to the network's dtype and checked like
+    ``X`` (it may return anything); X and Y were checked once, before the first step.
+    """
+    X_batch, Y_batch = X.take(idx, axis=0), Y.take(idx, axis=0)      # X[idx], Y[idx], faster
+    if augment is not None:
+        X_batch = np.asarray(augment(X_batch, rng), dtype=net.dtype)
+        check_batch(X_batch, net.sizes[0])
+    return X_batch, Y_batch
+
+
+def _stop_after_step(hist, r, loss, stop):
+    """Return whether to end round ``r`` after a step: its loss is not finite (the guard says
+    why at the evaluation that follows), or ``stop`` asks (then ``hist`` says so)."""
+    if not math.isfinite(loss):
+        return True
+    if _requested(stop):
+        hist.stopped, hist.message = "stopped", f"Stopped by request in {hist.unit} {r}."
+        return True
+    return False
 
 
 def _stopped_in_round(hist, r, done, steps, trained_since_evaluation):
@@ -235,15 +248,17 @@ def _stopped_in_round(hist, r, done, steps, trained_since_evaluation):
     return r, False
 
 
-def _evaluate(net, hist, r, mean_loss, rate, guard, sample, X_test, y_test):
+def _evaluate(net, hist, r, rate, guard, sample, X_test, y_test):
     """Evaluate the network after round ``r`` and record it in ``hist``; return whether all is well.
 
-    mean_loss: the mean loss of the mini-batches since the last evaluation; rate: the
-    last learning rate (for the message); sample: ``(X_sub, y_sub)`` from ``_train_sample``.
-    If the guard finds that training has failed, the weights of the last good evaluation
-    are put back, ``hist`` says why, and False is returned.
+    The loss recorded is the mean loss of the mini-batches since the last evaluation (the
+    guard keeps them); rate: the last learning rate (for the message); sample:
+    ``(X_sub, y_sub)`` from ``_train_sample``. If the guard finds that training has failed,
+    the weights of the last good evaluation are put back, ``hist`` says why, and False is
+    returned.
     """
     X_sub, y_sub = sample
+    mean_loss = guard.mean_loss()
     with _quiet_floats():
         A_sub = net.forward(X_sub) if guard.finite() else None    # (n, K)
     problem = guard.problem(mean_loss, A_sub)
@@ -261,13 +276,23 @@ def _evaluate(net, hist, r, mean_loss, rate, guard, sample, X_test, y_test):
     return True
 
 
-def _interrupted(hist, r, guard, step, start, quiet):
+def _report(hist, rounds, verbose, callback):
+    """Tell of the evaluation just recorded in ``hist``: a line if ``verbose``, and ``callback(hist)``."""
+    if verbose:
+        print(_line(hist, rounds))
+    if callback is not None:
+        callback(hist)
+
+
+def _interrupted(hist, r, guard, step, bar, start, quiet):
     """Leave the network consistent after a Ctrl-C in round ``r``; return ``hist``, which says so.
 
     If the Ctrl-C came while ``step`` was writing the weights, some layers have moved and
     others not: the weights of the last good evaluation are put back. Otherwise the weights
-    are those after the last completed step, and are kept.
+    are those after the last completed step, and are kept. The progress ``bar`` ends its
+    line before the message.
     """
+    bar.close()
     if step.updating:
         guard.restore()
         kept = "the weights are those of the last good evaluation (or the start)"
@@ -309,11 +334,18 @@ class _Guard:
         # The loss at the start: that of the first mini-batch, or the mean over the first
         # 10 images if mini-batches are smaller (one image's loss can be far below the typical one).
         self.first_losses, self.first_steps = [], max(1, -(-10 // batch_size))
+        self.losses = []                                      # since the last evaluation
 
     def note(self, loss):
         """Take note of a mini-batch's loss (the first few set where the loss started)."""
+        self.losses.append(loss)
         if len(self.first_losses) < self.first_steps:
             self.first_losses.append(loss)
+
+    def mean_loss(self):
+        """Return the mean loss of the mini-batches since the last call (or the start)."""
+        mean, self.losses = float(np.mean(self.losses)), []
+        return mean
 
     def keep(self):
         """Keep the network's weights now as the last good ones."""
@@ -528,6 +560,7 @@ def _network_spec(p, a):
 def _summary(hist, sizes):
     """Return the results of a run as a dict for ``--json``."""
     def last(values):
+        """Return the last of ``values``, or None if there are none."""
         return values[-1] if values else None
     return {"sizes": sizes, "test_accuracy": last(hist.test_acc), "train_accuracy": last(hist.train_acc),
             "loss": last(hist.loss), hist.unit + "s": last(hist.step) or 0,
