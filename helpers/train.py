@@ -369,7 +369,8 @@ class _Guard:
         if A_sub is None or not math.isfinite(mean_loss):
             return "the loss became inf or NaN"
         if mean_loss > 2 * first_loss + 1e-3:
-            return f"the loss grew from {first_loss:.3g} to {mean_loss:.3g}"
+            return (f"the loss grew from {first_loss:.3g} (the first mini-batches) to {mean_loss:.3g} "
+                    "(the mean over the mini-batches since the last evaluation)")
         grown = max(np.linalg.norm(W) / max(n0, 1e-12) for W, n0 in zip(self.net.W, self.norms0))
         pinned = np.all(np.minimum(A_sub, 1 - A_sub) < 1e-3)      # every output at 0 or 1
         if pinned and A_sub.std(axis=0).max() < 1e-3 and grown > 2:

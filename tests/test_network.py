@@ -286,6 +286,18 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
     assert np.array_equal(other.W[1], net.W[1])
 
 
+def test_save_keeps_extra_arrays_beside_the_weights_under_the_one_naming(tmp_path):
+    net = Network([6, 5, 3, 4], rng=0)
+    assert net.param_names == ["W0", "b0", "W1", "b1", "W2", "b2"]
+    with open(tmp_path / "net.tmp", "wb") as f:                  # a file: no ".npz" added to its name
+        net.save(f, history=np.array("{}"))
+    with np.load(tmp_path / "net.tmp", allow_pickle=False) as f:
+        assert sorted(f.files) == sorted(net.param_names + ["config", "history"])
+        assert str(f["history"]) == "{}" and np.array_equal(f["W2"], net.W[2])
+    with pytest.raises(ValueError, match=r"\['W0', 'config'\] are the names of the network's own arrays"):
+        net.save(tmp_path / "x.npz", W0=np.zeros(1), config=np.zeros(1))
+
+
 def test_loading_weights_of_other_shapes_is_a_clear_error(tmp_path):
     path = tmp_path / "net.npz"
     Network([6, 5, 4]).save(path)

@@ -281,6 +281,7 @@ def test_two_hidden_on_raw_pixels_at_large_lr_stops_as_the_loss_grows(digits, lr
     hist = run(digits, TWO_HIDDEN, raw=True, N=5000, lr=lr, batch_size=500, iterations=20,
                sampling="random", l2=1e-3)
     assert hist.stopped == "diverged" and "the loss grew from 2.3" in hist.message
+    assert "(the mean over the mini-batches since the last evaluation)" in hist.message
 
 
 def test_nielsen_at_lr_3_trains_on(digits, loud_floats):
