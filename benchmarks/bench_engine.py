@@ -33,7 +33,7 @@ on the same mini-batches every few steps, and each keeps the median time per ste
 so that a busy machine slows every side alike (PyTorch takes its turns after a
 short pause, so that neither library's idle worker threads slow the other). Each
 step of ours is what ``helpers.train.train`` runs: gather the rows, then
-``Network.sgd_step_unchecked``. The long runs (30 and 300 epochs, 1000 iterations)
+``fast_step.FastStep`` (``Network.sgd_step``, faster). The long runs (30 and 300 epochs, 1000 iterations)
 are wall times of ``train`` with its usual evaluations.
 
     python benchmarks/bench_engine.py            # about 4 minutes on 2 quiet cores
@@ -54,6 +54,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run from anywhere
 
 from helpers import mnist, reference                                  # noqa: E402
+from helpers.fast_step import FastStep                               # noqa: E402
 from helpers.network import Network                                  # noqa: E402
 from helpers.train import batches, train                              # noqa: E402
 from machine import openblas                                          # noqa: E402  (benchmarks/)
@@ -106,10 +107,10 @@ def drawn_batches(N, steps, batch_size, sampling, rng=0, **_):
 
 # ------------------------------------------------------------------------ the contenders
 def ours_step(config, X, y, dtype, lr, l2=0.0, **_):
-    """Return ``step(idx)``: one step as ``train`` takes it, the gather and ``sgd_step_unchecked``."""
+    """Return ``step(idx)``: one step as ``train`` takes it, the gather and a ``FastStep``."""
     net = Network(**config, dtype=dtype, rng=0)
-    Y = net.targets(y)
-    return lambda idx: net.sgd_step_unchecked(X.take(idx, axis=0), Y.take(idx, axis=0), lr, l2)
+    Y, fast = net.targets(y), FastStep(net)
+    return lambda idx: fast(X.take(idx, axis=0), Y.take(idx, axis=0), lr, l2)
 
 
 def reference_step(config, X, y, dtype, lr, **_):
@@ -122,7 +123,7 @@ def reference_step(config, X, y, dtype, lr, **_):
 def flat_nielsen_step(config, X, y, dtype, lr, batch_size, **_):
     """Return ``step(idx)``: the floor of a Nielsen step, its NumPy calls with no Python around them.
 
-    The operations of ``Network.sgd_step_unchecked`` for [784, 30, 10], sigmoid, quadratic
+    The operations of ``fast_step.FastStep`` for [784, 30, 10], sigmoid, quadratic
     cost, in the same order with the same operands (so the same numbers, bit for bit:
     ``tests/test_benchmarks.py``), written out in one flat function with every array kept
     from step to step: no loops, no lists, no function calls, no checks. A step made of these

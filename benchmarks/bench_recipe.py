@@ -9,7 +9,7 @@
    and 2: test accuracy and training seconds. Goal: at least 98.5 % test accuracy in at
    most 60 s of training on 2 cores. Beside it, what the random shifts cost: a step of
    ``train`` with them (shift the mini-batch of 100, then ``Network.sgd_step``) against
-   one without (``sgd_step_unchecked``), timed side by side, taking turns.
+   one without (both ``FastStep``, as ``train`` takes them), timed side by side, taking turns.
 
 Training seconds are the time ``train`` spends in its steps (augmentation included,
 evaluations not). They depend on the machine, so the speed of its matrix products is
@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))      # run from 
 
 from helpers import digits, mnist                                     # noqa: E402
 from helpers.recipe import RECIPE, train_recipe                       # noqa: E402
+from helpers.fast_step import FastStep                                # noqa: E402
 from helpers.network import Network                                   # noqa: E402
 from machine import openblas                                          # noqa: E402
 
@@ -84,9 +85,9 @@ def shift_cost(X, y, turns=15, steps=20):
                   init=R["init"], rng=0)
     rng = np.random.default_rng(0)
     Xb, yb = X[:R["batch_size"]], y[:R["batch_size"]]
-    Yb = net.targets(yb)
-    steps_of = {"plain": lambda: net.sgd_step_unchecked(Xb, Yb, 0.01),
-                "shifted": lambda: net.sgd_step(digits.random_shifts(Xb, rng, R["max_shift"]), Yb, 0.01)}
+    Yb, fast = net.targets(yb), FastStep(net)
+    steps_of = {"plain": lambda: fast(Xb, Yb, 0.01),
+                "shifted": lambda: fast(digits.random_shifts(Xb, rng, R["max_shift"]), Yb, 0.01)}
     times = {name: [] for name in steps_of}
     for _ in range(turns):
         for name, step in steps_of.items():

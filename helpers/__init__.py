@@ -5,9 +5,11 @@ Modules, one responsibility each:
 - ``mnist``        load the real MNIST digits, verified, downloading them if needed
 - ``activations``  step, sigmoid, ReLU and softmax, with their derivatives
 - ``losses``       the quadratic (MSE) and cross-entropy costs, and the one-hot targets they compare with
-- ``network``      a layered network: forward pass and backprop for a whole mini-batch
+- ``network``      a layered network: forward pass, backprop and the SGD step for a whole mini-batch
+- ``fast_step``    the same step, bit for bit, faster: into arrays kept from step to step (``train`` uses it)
 - ``reference``    the same backprop one example at a time (the "why vectorise" baseline)
-- ``train``        the training loop, its history, and ``python -m helpers.train``
+- ``train``        the training loop, its history, its learning-rate schedule and divergence
+                   guard, and ``python -m helpers.train``
 - ``gradcheck``    centred finite differences and relative errors
 - ``plots``        digits, curves, confusion matrices
 - ``panel``        the slider panel used by the notebooks: its controls and pictures
@@ -21,5 +23,7 @@ Modules, one responsibility each:
 
 Conventions everywhere: a batch is a matrix of rows, ``X: (N, 784)``; weights are
 ``W: (n_in, n_out)`` and biases ``b: (n_out,)``; ``y`` holds integer labels ``(N,)`` and
-``Y`` their one-hot rows ``(N, 10)``.
+``Y`` their one-hot rows ``(N, 10)``. The data are ``x_train`` and ``x_test`` as
+``mnist.load_mnist()`` returns them; ``X`` is a batch inside a function; ``lr`` is the
+learning rate, Nielsen's eta.
 """

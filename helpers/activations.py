@@ -102,14 +102,17 @@ def normalized_sigmoid(Z, out=None):
 
 
 def _identity(Z, out=None):
+    """Return ``Z`` itself ``(N, n)``: the identity, for a linear output layer."""
     return Z
 
 
 def _step_backward(Z, A, dA, out=None):
+    """Return ``dZ = 0`` ``(N, n)``: the step has slope 0 wherever it has one."""
     return np.zeros_like(dA)  # the step is flat wherever it is differentiable
 
 
 def _sigmoid_backward(Z, A, dA, out=None):
+    """Return ``dZ = dA * A * (1 - A)`` ``(N, n)``, from the sigmoid's outputs ``A``."""
     dZ = np.subtract(1.0, A, out=out)   # (into out if given) sigma' = sigma (1 - sigma), and A = sigma(Z):
     dZ *= A                    # dZ = dA * A * (1 - A), with one array (or out) instead of three
     dZ *= dA
@@ -117,14 +120,17 @@ def _sigmoid_backward(Z, A, dA, out=None):
 
 
 def _relu_backward(Z, A, dA, out=None):
+    """Return ``dZ = dA * (Z > 0)`` ``(N, n)``."""
     return np.multiply(dA, Z > 0, out=out)  # the mask: gradient flows only through units that fired
 
 
 def _identity_backward(Z, A, dA, out=None):
+    """Return ``dZ = dA`` ``(N, n)``: the identity passes the gradient through."""
     return dA
 
 
 def _softmax_backward(Z, A, dA, out=None):
+    """Return ``dZ`` ``(N, K)`` for ``A = softmax(Z)``, without the ``(K, K)`` Jacobian of each row."""
     # dA_i/dZ_k = A_i (delta_ik - A_k), so dZ_k = A_k (dA_k - sum_i dA_i A_i)
     dZ = np.subtract(dA, row_sum(dA * A), out=out)      # (N, K)
     dZ *= A
@@ -132,6 +138,7 @@ def _softmax_backward(Z, A, dA, out=None):
 
 
 def _normalized_sigmoid_backward(Z, A, dA, out=None):
+    """Return ``dZ`` ``(N, K)`` for ``A = normalized_sigmoid(Z)``."""
     # A_i = s_i / S with s = sigmoid(Z), S = sum_j s_j:
     # dA_i/dZ_k = (delta_ik - A_i) / S * s_k (1 - s_k), and s_k / S = A_k, so
     # dZ_k = A_k (1 - s_k) (dA_k - sum_i dA_i A_i): no division by S, which may underflow.
@@ -155,6 +162,7 @@ class Activation:
     takes_out: bool = False
 
     def __call__(self, Z):
+        """Return the activations ``A = f(Z)``, of the shape of ``Z``."""
         return self.forward(Z)
 
 

@@ -204,6 +204,7 @@ def _as_images(X, name="X"):
 
 
 def _whole(value, name):
+    """Return ``value`` as an int, or raise a ValueError naming ``name`` if it is not a whole number."""
     if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
         raise ValueError(f"{name} must be a whole number of pixels, not {value!r}")
     return int(value)

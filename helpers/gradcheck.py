@@ -43,7 +43,7 @@ def check_network(net, X, y, l2=0.0, h=1e-5):
     _, dW, db = net.gradients(X, y, l2)
     analytic = [g for pair in zip(dW, db) for g in pair]
     errors = {}
-    for i, (p, g) in enumerate(zip(net.params, analytic)):
+    for name, p, g in zip(net.param_names, net.params, analytic):
         numeric = numerical_gradient(lambda: net.loss(X, y, l2), p, h)
-        errors[f"{'Wb'[i % 2]}{i // 2}"] = rel_error(g, numeric)
+        errors[name] = rel_error(g, numeric)
     return errors

@@ -112,6 +112,10 @@ def read_folder(folder, checksums=SHA256):
 
 @functools.lru_cache(maxsize=2)
 def _read_folder_cached(folder, stamp, checksums):
+    """Return the four arrays of ``folder``, checked against each other.
+
+    The cache reads them once per ``stamp`` (the files' times and sizes).
+    """
     arrays = {key: read_idx(folder / name, dict(checksums)) for key, name in FILES.items()}
     for split in ("train", "test"):
         n_images, n_labels = len(arrays[f"{split}_images"]), len(arrays[f"{split}_labels"])
@@ -175,6 +179,7 @@ def _fetch(url, fd, name):
 
 
 def _make_writable_folder(folder):
+    """Create ``folder`` if needed, or raise an MNISTError that says why it cannot be written to."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=folder).close()

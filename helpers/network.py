@@ -14,14 +14,18 @@ notebook 03), for l from the last layer down to 0::
     db[l]   = dZ[l].sum(axis=0)                # (sizes[l+1],)
     dZ[l-1] = (dZ[l] @ W[l].T) * f_{l-1}'(Z[l-1])
 
+Then every weight takes a step against its gradient, ``W[l] -= lr * dW[l]`` (``sgd_step``,
+Nielsen's ``update_mini_batch``; ``lr`` is his eta). ``train`` takes the same steps, bit
+for bit, with ``fast_step.FastStep``, which only writes into arrays it keeps.
+
 Here the lists are 0-based: ``W[0]`` joins the input layer to the first hidden layer.
 The input layer has no biases. Labels may be given as integers ``y: (N,)`` or as
-one-hot rows ``Y: (N, K)``.
+one-hot rows ``Y: (N, K)``. The checks of inputs (``check_batch``, ``check_labels``,
+``check_data``) raise a ValueError that names the problem.
 """
 import json
 import math
 import numbers
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -60,6 +64,26 @@ def check_batch(X, num_inputs, name="X"):
         raise ValueError(f"{name} is empty: it has no rows")
 
 
+def param_names(num_layers):
+    """Return the names of the weights and biases of ``num_layers`` layers: ``["W0", "b0", "W1", ...]``."""
+    return [f"{name}{l}" for l in range(num_layers) for name in "Wb"]
+
+
+def check_data(net, X, y, x_name="X", y_name="y"):
+    """Return ``X`` cast to ``net``'s dtype and ``y`` as an array, or raise a ValueError that names the problem.
+
+    X: (N, sizes[0]) inputs, all finite; y: N labels (N,) or one-hot rows (N, K), checked by
+    ``check_labels``. x_name, y_name: the names the messages use.
+    """
+    if X is None or y is None:
+        raise ValueError(f"{x_name} and {y_name} must be given together")
+    X = np.asarray(X, dtype=net.dtype)
+    check_batch(X, net.sizes[0], x_name)
+    if not (np.isfinite(X.min()) and np.isfinite(X.max())):   # NaN or inf anywhere shows up in one
+        raise ValueError(f"{x_name} contains NaN or inf values")
+    return X, check_labels(y, len(X), net.sizes[-1], y_name, x_name)
+
+
 class Network:
     """A layered network of any sizes, e.g. ``Network([784, 30, 10])``.
 
@@ -96,8 +120,7 @@ class Network:
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
         rng = np.random.default_rng(rng)
-        self.velocity = None                    # momentum's running steps (see sgd_step)
-        self._work = None                       # arrays kept from step to step (see sgd_step_unchecked)
+        self.velocity = None                    # momentum's running steps (see apply_step)
         self.W, self.b = [], []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             scale = _init_scale(init, n_in)
@@ -117,7 +140,11 @@ class Network:
         return A
 
     def forward_all(self, X):
-        """Return the lists ``Zs`` and ``As`` of every layer; ``As[0]`` is ``X`` itself."""
+        """Return the lists ``Zs`` and ``As`` of every layer for inputs ``X: (N, sizes[0])``.
+
+        ``Zs[l]: (N, sizes[l+1])`` are the weighted inputs and ``As[l]: (N, sizes[l])`` the
+        activations; ``As[0]`` is ``X`` itself (in the network's dtype), ``As[-1]`` the output.
+        """
         As, Zs = [np.asarray(X, dtype=self.dtype)], []
         check_batch(As[0], self.sizes[0])
         for W, b, f in zip(self.W, self.b, self.activations):
@@ -128,7 +155,7 @@ class Network:
         return Zs, As
 
     def predict(self, X):
-        """Return the predicted class ``(N,)``: the index of the largest output."""
+        """Return the predicted classes ``(N,)`` for ``X: (N, sizes[0])``: the index of each row's largest output."""
         return self.forward(X).argmax(axis=1)
 
     def accuracy(self, X, y):
@@ -171,88 +198,50 @@ class Network:
         return dW, db
 
     def sgd_step(self, X, y, lr, l2=0.0, momentum=0.0):
-        """Take one step of gradient descent on the mini-batch; return the loss before it.
+        """Take one step of gradient descent on the mini-batch ``X: (N, sizes[0])``; return the loss before it.
 
-        Same as ``W -= lr * dW`` with ``dW`` from ``gradients``, but ``lr`` multiplies the
-        small ``dZ`` of the output layer instead of every gradient (backprop is linear).
+        This is Nielsen's ``update_mini_batch``: backprop gives the gradient of the mean
+        cost, and every weight and bias moves a step ``lr`` (his eta) against its own,
+        ``W -= lr * dW``. One departure: ``lr`` multiplies the output layer's small ``dZ``
+        before backprop, instead of every gradient after it; backprop is linear, so it then
+        gives ``lr * dW`` and ``lr * db`` directly. A loss that is not finite is returned
+        without a step, so that inf or NaN never reaches the weights.
 
+        y: labels (N,) or one-hot rows (N, K), checked as in ``gradients``; l2: the weight
+        penalty lambda; momentum: mu in [0, 1), see ``apply_step``. ``train`` takes the same
+        steps, faster, with ``fast_step.FastStep``.
+        """
+        loss, Zs, As, dZ = self._forward_cost(X, y, l2)
+        if not math.isfinite(loss):
+            return loss
+        dW, db = self.backprop(Zs, As, lr * dZ, lr * l2)        # lr times the gradients
+        self.apply_step(dW, db, momentum)
+        return loss
+
+    def apply_step(self, dW, db, momentum=0.0):
+        """Move the weights and biases by steps already scaled by the learning rate: ``W -= dW``.
+
+        dW, db: lists shaped like ``W`` and ``b`` (``lr * dW`` from ``backprop``).
         momentum: mu in [0, 1). With mu > 0 each parameter keeps a velocity ``v`` (in
         ``self.velocity``, zeros at the first such step) and the step is
         ``v = mu * v - lr * dW; W += v``: steps that agree from batch to batch add up,
         steps that zig-zag cancel. ``set_params`` and ``copy`` start the velocity afresh.
-
-        X and y are checked as in ``gradients``; the step itself is ``sgd_step_unchecked``.
         """
-        X = np.asarray(X, dtype=self.dtype)
-        check_batch(X, self.sizes[0])
-        Y = self.targets(check_labels(y, len(X), self.sizes[-1]))
-        return self.sgd_step_unchecked(X, Y, lr, l2, momentum)
-
-    def sgd_step_unchecked(self, X, Y, lr, l2=0.0, momentum=0.0):
-        """Take the step of ``sgd_step`` without checking its inputs; return the loss before it.
-
-        For ``train``, which checks its data once, before the first step: X must be
-        ``(N, sizes[0])`` and Y one-hot rows ``(N, K)``, both in the network's dtype
-        already (anything else gives wrong numbers or an obscure NumPy error).
-
-        It does what ``forward_all``, the loss and ``backprop`` do, operation for operation
-        (so the numbers are the same, bit for bit), but it writes every array of the
-        hidden layers and every gradient into an array kept from the last step with as
-        many rows (``out=``) instead of a new one: after the first step, a step allocates
-        only a few small arrays of the output layer.
-        """
-        work = self._work if self._work is not None and self._work.rows == len(X) else self._new_work(len(X))
-        As = [X]                                               # the forward pass of forward_all
-        for W, b, f, Z, A in zip(self.W, self.b, self.activations, work.Z, work.A):
-            np.matmul(As[-1], W, out=Z)                        # Z = A @ W, into the kept Z: no new array
-            Z += b
-            As.append(f.forward(Z, out=A) if f.takes_out else f(Z))      # f(Z), into the kept A
-        loss, dZ = self._loss(work.Z[-1], As[-1], Y, self.activations[-1])
-        loss += self._penalty(l2)
-        if not math.isfinite(loss):             # never write a non-finite step into the weights
-            return loss
-        dZ *= lr                                # then backprop gives lr * dW and lr * db
-        for l in range(len(self.W) - 1, -1, -1):                # the loop of backprop
-            np.matmul(As[l].T, dZ, out=work.dW[l])             # lr dW = A.T @ (lr dZ), into the kept dW
-            np.add.reduce(dZ, axis=0, out=work.db[l])          # dZ.sum(axis=0), into the kept db
-            if l2:
-                work.dW[l] += (lr * l2) * self.W[l]
-            if l > 0:
-                f, dA = self.activations[l - 1], np.matmul(dZ, self.W[l].T, out=work.dA[l - 1])  # dZ @ W.T
-                dZ = (f.backward(work.Z[l - 1], As[l], dA, out=work.dZ[l - 1]) if f.takes_out
-                      else f.backward(work.Z[l - 1], As[l], dA))
         if not momentum:
-            for W, b, dW, db in zip(self.W, self.b, work.dW, work.db):
-                W -= dW
-                b -= db
-            return loss
+            for W, b, step_W, step_b in zip(self.W, self.b, dW, db):
+                W -= step_W
+                b -= step_b
+            return
         if self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in self.params]
-        steps = [s for pair in zip(work.dW, work.db) for s in pair]        # like self.params
+        steps = [s for pair in zip(dW, db) for s in pair]        # in the order of self.params
         for p, v, step in zip(self.params, self.velocity, steps):
             v *= momentum
             v -= step                           # v = mu * v - lr * grad
             p += v
-        return loss
-
-    def _new_work(self, rows):
-        """Return (and keep) the arrays ``sgd_step_unchecked`` writes into, for batches of ``rows`` rows.
-
-        Z, A: (rows, n) for every layer; dA, dZ: the same for the hidden layers; dW, db:
-        shaped like W and b. Only the last batch size is kept, so that a network holds no
-        more memory than one step needs.
-        """
-        def empty(*shape):
-            return np.empty(shape, dtype=self.dtype)
-        outs = self.sizes[1:]
-        self._work = SimpleNamespace(
-            rows=rows, Z=[empty(rows, n) for n in outs], A=[empty(rows, n) for n in outs],
-            dA=[empty(rows, n) for n in outs[:-1]], dZ=[empty(rows, n) for n in outs[:-1]],
-            dW=[np.empty_like(W) for W in self.W], db=[np.empty_like(b) for b in self.b])
-        return self._work
 
     def loss(self, X, y, l2=0.0):
-        """Return the mean cost over ``X`` (plus the L2 penalty), without gradients."""
+        """Return the mean cost over ``X: (N, sizes[0])`` with labels ``y`` (plus the L2 penalty), without gradients."""
         return self._forward_cost(X, y, l2)[0]
 
     def _forward_cost(self, X, y, l2):
@@ -276,6 +265,11 @@ class Network:
         return [p for pair in zip(self.W, self.b) for p in pair]
 
     @property
+    def param_names(self):
+        """The names of ``params``, in order: ``["W0", "b0", "W1", "b1", ...]`` (the keys ``save`` writes)."""
+        return param_names(len(self.W))
+
+    @property
     def num_params(self):
         """The number of trainable numbers: every weight and every bias."""
         return sum(p.size for p in self.params)
@@ -296,8 +290,7 @@ class Network:
         params = list(params)
         if len(params) != 2 * len(self.W):
             raise ValueError(f"expected {2 * len(self.W)} arrays (W and b per layer), got {len(params)}")
-        for i, (old, new) in enumerate(zip(self.params, params)):
-            name = f"{'Wb'[i % 2]}{i // 2}"
+        for name, old, new in zip(self.param_names, self.params, params):
             if np.shape(new) != old.shape:
                 raise ValueError(f"{name} has shape {np.shape(new)} but this network "
                                  f"{self.sizes} needs {old.shape}")
@@ -305,16 +298,24 @@ class Network:
         self.b = [np.array(p, dtype=self.dtype) for p in params[1::2]]
         self.velocity = None
 
-    def save(self, path):
-        """Write the weights, biases and settings to an ``.npz`` file (no pickle)."""
-        arrays = {f"{'Wb'[i % 2]}{i // 2}": p for i, p in enumerate(self.params)}
-        np.savez(path, config=np.array(json.dumps(self.config())), **arrays)
+    def save(self, path, **extra):
+        """Write the weights, biases and settings to an ``.npz`` file (no pickle).
+
+        path: a file name (NumPy adds ``.npz`` if it is missing) or an open binary file.
+        extra: more arrays to store beside them, by name (``recipe`` adds its history).
+        """
+        arrays = dict(zip(self.param_names, self.params))
+        clash = sorted(set(extra) & (set(arrays) | {"config"}))
+        if clash:
+            raise ValueError(f"save: {clash} are the names of the network's own arrays; "
+                             "give the extra arrays other names")
+        np.savez(path, config=np.array(json.dumps(self.config())), **arrays, **extra)
 
     def load_weights(self, path):
         """Read weights and biases saved by ``save`` into this network (shapes must match)."""
         with np.load(path, allow_pickle=False) as f:
-            n = len([k for k in f.files if k[0] in "Wb" and k[1:].isdigit()])
-            self.set_params([f[f"{'Wb'[i % 2]}{i // 2}"] for i in range(n)])
+            stored = [k for k in f.files if k[0] in "Wb" and k[1:].isdigit()]
+            self.set_params([f[name] for name in param_names(len(stored) // 2)])
         return self
 
     @classmethod
@@ -325,11 +326,13 @@ class Network:
         return cls(**config, init=0.0, bias_init=0.0).load_weights(path)
 
     def __repr__(self):
+        """Return e.g. ``Network([784, 30, 10], sigmoid/sigmoid, loss=mse, 23860 parameters)``."""
         names = "/".join(f.name for f in self.activations)
         return f"Network({self.sizes}, {names}, loss={self.loss_name}, {self.num_params} parameters)"
 
 
 def _init_scale(init, n_in):
+    """Return the factor s of the weights s N(0, 1) that ``init`` draws for ``n_in`` inputs (see ``Network``)."""
     if isinstance(init, numbers.Real) and not isinstance(init, bool):    # a number, np.float32 too
         return float(init)
     if init == "xavier":

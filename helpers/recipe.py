@@ -15,7 +15,7 @@ import numpy as np
 
 from .digits import random_shifts
 from .network import Network
-from .train import History, train
+from .train import History, linear_decay, train
 
 # Notebook 05's network: He initialisation from notebook 04; the learning rate, its schedule
 # and the shifted images chosen on the validation split (benchmarks/bench_recipe.py measures
@@ -32,13 +32,14 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def learning_rate(recipe):
     """Return the recipe's learning rate: a number, or a schedule ``lr(t)`` of the epochs done ``t``.
 
-    "linear": lr (1 - t / epochs), from lr down to 0 at the end; "constant": lr.
+    "linear": ``train.linear_decay``, lr (1 - t / epochs), from lr down to 0 at the end;
+    "constant": lr.
     """
     lr, epochs, schedule = recipe["lr"], recipe["epochs"], recipe.get("schedule", "constant")
     if schedule == "constant":
         return lr
     if schedule == "linear":
-        return lambda t: lr * (1 - t / epochs)
+        return linear_decay(lr, epochs)
     raise ValueError(f"schedule must be 'constant' or 'linear', not {schedule!r}")
 
 
@@ -94,14 +95,12 @@ def final_network(data, name="final", recipe=RECIPE, seed=0, folder=None, retrai
 
 def _save(net, history, key, path):
     """Write ``net`` with its cache key and history to ``path`` (written whole, then renamed)."""
-    arrays = {f"{'Wb'[i % 2]}{i // 2}": p for i, p in enumerate(net.params)}
     record = {k: getattr(history, k) for k in history.__dataclass_fields__}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.stem}.{time.time_ns()}.tmp")
-        with open(tmp, "wb") as f:
-            np.savez(f, config=np.array(json.dumps(net.config())), recipe=np.array(key),
-                     history=np.array(json.dumps(record)), **arrays)
+        with open(tmp, "wb") as f:              # a file, so that NumPy adds no ".npz" to its name
+            net.save(f, recipe=np.array(key), history=np.array(json.dumps(record)))
         tmp.replace(path)
     except OSError:
         pass                                  # a read-only checkout: keep the network in memory only

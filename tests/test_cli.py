@@ -4,8 +4,10 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
+from helpers.fast_step import FastStep
 from helpers.network import Network
 from helpers.train import EXAMPLES, main, parser
 
@@ -90,6 +92,41 @@ def test_a_diverging_run_says_why_and_exits_with_1(mnist_env, capsys):
     assert lines[-2].startswith("Training stopped in iteration ")
     assert "lr=1 is probably too large" in lines[-2]
     assert json.loads(lines[-1])["stopped"] == "diverged"
+
+
+@pytest.fixture
+def ctrl_c_at_step_3(monkeypatch):
+    """Make the third training step raise KeyboardInterrupt, as a Ctrl-C would."""
+    calls, step = [], FastStep.__call__
+
+    def interrupting(self, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return step(self, *args)
+    monkeypatch.setattr(FastStep, "__call__", interrupting)
+
+
+def test_ctrl_c_saves_the_weights_says_where_and_exits_with_130(mnist_env, ctrl_c_at_step_3, capsys,
+                                                               tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(QUICK + ["--json"]) == 130
+    lines = capsys.readouterr().out.splitlines()
+    path = tmp_path / "interrupted_network.npz"
+    assert lines[-3].startswith("Interrupted (Ctrl-C) in iteration 3; the weights are those after")
+    assert lines[-2] == f"Saved the network's weights to {path}"
+    assert json.loads(lines[-1])["stopped"] == "interrupted" and json.loads(lines[-1])["iterations"] == 2
+    monkeypatch.undo()                              # train two whole steps, undisturbed
+    two_steps = ["2" if arg == "4" else arg for arg in QUICK]       # --iterations 2
+    assert main(two_steps + ["--save", str(tmp_path / "two")]) == 0
+    two = Network.load(tmp_path / "two.npz")
+    assert all(np.array_equal(p, q) for p, q in zip(Network.load(path).params, two.params))
+
+
+def test_ctrl_c_saves_to_the_save_path_when_there_is_one(mnist_env, ctrl_c_at_step_3, capsys, tmp_path):
+    assert main(QUICK + ["--save", str(tmp_path / "mine.npz")]) == 130
+    assert capsys.readouterr().out.splitlines()[-1] == f"Saved the network's weights to {tmp_path / 'mine.npz'}"
+    assert Network.load(tmp_path / "mine.npz").sizes == [784, 16, 10]
 
 
 def test_python_dash_m_runs(mnist_env):

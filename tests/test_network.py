@@ -7,6 +7,7 @@ import pytest
 from helpers import activations as act
 from helpers import losses
 from helpers.gradcheck import check_network
+from helpers.fast_step import FastStep
 from helpers.network import Network, check_batch
 from helpers.losses import one_hot
 from helpers.train import train
@@ -100,19 +101,24 @@ FAST_CASES = [(hidden, out, loss, dtype) for hidden in HIDDEN for out, loss in H
 
 @pytest.mark.parametrize("hidden, output, loss, dtype", FAST_CASES)
 def test_the_fast_step_gives_the_plain_steps_numbers_bit_for_bit(hidden, output, loss, dtype):
-    """sgd_step_unchecked reuses its arrays from step to step, yet every loss and weight is
-    exactly that of the plain computation, over batch sizes that change, with L2 and momentum."""
+    """FastStep reuses its arrays from step to step, yet every loss and weight is exactly that
+    of the plain computation and of Network.sgd_step (the backprop and update a learner reads),
+    over batch sizes that change, with L2 and momentum."""
     net = Network([6, 5, 3, 4], hidden, output, loss, init="lecun", dtype=dtype, rng=1)
-    rng = np.random.default_rng(2)
+    readable = net.copy()
+    fast, rng = FastStep(net), np.random.default_rng(2)
     for l2, momentum in [(0.0, 0.0), (0.01, 0.0), (0.0, 0.9), (0.01, 0.5)]:
         net.set_params(net.params)                      # a fresh velocity
+        readable.set_params(net.params)
         velocity = None
         for N in (7, 7, 3, 7):
             X = rng.standard_normal((N, 6)).astype(dtype)
             Y = net.targets(rng.integers(4, size=N))
             expected_loss, expected, velocity = plain_step(net, X, Y, 0.3, l2, momentum, velocity)
-            assert net.sgd_step_unchecked(X, Y, 0.3, l2, momentum) == expected_loss
+            assert fast(X, Y, 0.3, l2, momentum) == expected_loss
+            assert readable.sgd_step(X, Y, 0.3, l2, momentum) == expected_loss
             assert all(np.array_equal(p, e) for p, e in zip(net.params, expected)), (l2, momentum, N)
+            assert all(np.array_equal(p, e) for p, e in zip(readable.params, expected)), (l2, momentum, N)
             assert all(p.dtype == dtype for p in net.params)
 
 
@@ -126,7 +132,7 @@ def test_sgd_step_checks_what_the_fast_step_does_not():
         net.sgd_step(np.zeros((3, 6)), [0, 1, 4], 0.1)
     a, b = Network([6, 5, 4], rng=0), Network([6, 5, 4], rng=0)
     X, y = np.random.default_rng(0).standard_normal((3, 6)), np.array([0, 3, 1])   # float64 in
-    assert a.sgd_step(X, y, 0.1) == b.sgd_step_unchecked(X.astype(np.float32), b.targets(y), 0.1)
+    assert a.sgd_step(X, y, 0.1) == FastStep(b)(X.astype(np.float32), b.targets(y), 0.1)
     assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
 
 
@@ -278,6 +284,18 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
     assert all(np.array_equal(p, q) and p.dtype == q.dtype for p, q in zip(net.params, back.params))
     other = Network([6, 5, 4], rng=1, dtype=np.float64).load_weights(path)
     assert np.array_equal(other.W[1], net.W[1])
+
+
+def test_save_keeps_extra_arrays_beside_the_weights_under_the_one_naming(tmp_path):
+    net = Network([6, 5, 3, 4], rng=0)
+    assert net.param_names == ["W0", "b0", "W1", "b1", "W2", "b2"]
+    with open(tmp_path / "net.tmp", "wb") as f:                  # a file: no ".npz" added to its name
+        net.save(f, history=np.array("{}"))
+    with np.load(tmp_path / "net.tmp", allow_pickle=False) as f:
+        assert sorted(f.files) == sorted(net.param_names + ["config", "history"])
+        assert str(f["history"]) == "{}" and np.array_equal(f["W2"], net.W[2])
+    with pytest.raises(ValueError, match=r"\['W0', 'config'\] are the names of the network's own arrays"):
+        net.save(tmp_path / "x.npz", W0=np.zeros(1), config=np.zeros(1))
 
 
 def test_loading_weights_of_other_shapes_is_a_clear_error(tmp_path):

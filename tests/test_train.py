@@ -174,18 +174,66 @@ def test_a_stop_in_iteration_mode_records_the_iteration():
     assert hist.message == "Stopped by request in iteration 7."
 
 
-def test_ctrl_c_returns_what_was_trained(capsys):
+def test_ctrl_c_goes_on_up_with_the_history_and_the_weights_of_the_last_step(capsys):
+    """Run All must stop at a Ctrl-C: train lets the KeyboardInterrupt through, after saying so."""
     X, y = toy_data()
 
     def callback(hist):
         if hist.step[-1] == 2:
             raise KeyboardInterrupt
 
-    net = Network([4, 3, 2], rng=0)
-    hist = train(net, X, y, lr=3.0, batch_size=10, epochs=10, callback=callback)
-    assert hist.stopped == "interrupted" and hist.step == [1, 2]
-    assert "Interrupted (Ctrl-C) in epoch 2" in capsys.readouterr().out
-    assert net.accuracy(X, y) > 0.9
+    net, two_epochs = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        train(net, X, y, lr=3.0, batch_size=10, epochs=10, callback=callback)
+    hist = caught.value.history
+    assert hist.stopped == "interrupted" and hist.step == [1, 2] and hist.seconds > 0
+    assert capsys.readouterr().out.strip() == hist.message
+    assert hist.message == ("Interrupted (Ctrl-C) in epoch 2; the weights are those after the last "
+                            "completed step.")
+    train(two_epochs, X, y, lr=3.0, batch_size=10, epochs=2)
+    assert all(np.array_equal(p, q) for p, q in zip(net.params, two_epochs.params))
+
+
+def test_ctrl_c_between_steps_keeps_every_step_taken():
+    """A Ctrl-C in on_step after the 9th step leaves the weights a stop there leaves."""
+    X, y = toy_data()
+
+    def interrupt(step):
+        if step.done == 9:
+            raise KeyboardInterrupt
+
+    net, stopped = Network([4, 3, 2], rng=0), Network([4, 3, 2], rng=0)
+    with pytest.raises(KeyboardInterrupt):
+        train(net, X, y, lr=1.0, batch_size=10, epochs=5, on_step=interrupt, quiet=True)
+    done = []
+    train(stopped, X, y, lr=1.0, batch_size=10, epochs=5, on_step=lambda step: done.append(step.done),
+          stop=lambda: done[-1] == 9, quiet=True)
+    assert done[-1] == 9
+    assert all(np.array_equal(p, q) for p, q in zip(net.params, stopped.params))
+
+
+def test_ctrl_c_that_cuts_a_step_in_half_puts_the_last_evaluation_back():
+    """A step writes its layers one after the other: a Ctrl-C between two must not leave a mix."""
+    X, y = toy_data()
+    net, after_epoch_1, updates = Network([4, 3, 2], rng=0), [], []
+
+    def half_then_interrupt(dW, db, momentum=0.0):
+        updates.append(1)
+        net.W[0] -= dW[0]                               # the first layer moves...
+        if len(updates) == 9:
+            raise KeyboardInterrupt                     # ...and the Ctrl-C comes before the rest
+        net.W[1] -= dW[1]
+        for b, step_b in zip(net.b, db):
+            b -= step_b
+
+    net.apply_step = half_then_interrupt
+    with pytest.raises(KeyboardInterrupt) as caught:
+        train(net, X, y, lr=1.0, batch_size=10, epochs=5, quiet=True,
+              callback=lambda hist: after_epoch_1.extend(p.copy() for p in net.params))
+    assert caught.value.history.message.endswith("the weights are those of the last good "
+                                                 "evaluation (or the start).")
+    assert len(after_epoch_1) == 4
+    assert all(np.array_equal(p, q) for p, q in zip(net.params, after_epoch_1))
 
 
 def test_inf_loss_stops_with_a_message_and_keeps_the_last_finite_weights(capsys):
@@ -233,6 +281,7 @@ def test_two_hidden_on_raw_pixels_at_large_lr_stops_as_the_loss_grows(digits, lr
     hist = run(digits, TWO_HIDDEN, raw=True, N=5000, lr=lr, batch_size=500, iterations=20,
                sampling="random", l2=1e-3)
     assert hist.stopped == "diverged" and "the loss grew from 2.3" in hist.message
+    assert "(the mean over the mini-batches since the last evaluation)" in hist.message
 
 
 def test_nielsen_at_lr_3_trains_on(digits, loud_floats):
