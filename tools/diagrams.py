@@ -223,6 +223,18 @@ def perceptron_diagram():
     return svg
 
 
+@diagram("01_cycling.svg")
+def cycling_diagram():
+    svg = Svg(440, 170, "Should I cycle to work? Inputs dry, slept well and flat tyre reach one perceptron "
+                        "through weights 4, 2 and -10; its bias is -3")
+    p = svg.unit(270, 80, "−3", r=22, size=14, italic=False)
+    _inputs_to_unit(svg, 110, [30, 80, 130], p, ["dry  x₁", "slept well  x₂", "flat tyre  x₃"], ["4", "2", "−10"])
+    svg.arrow(p, svg.point(360, 80))
+    svg.label(368, 85, "cycle?", anchor="start", size=14)
+    svg.label(270, 160, "bias −3 written inside the unit", size=12, color=MUTED, italic=True)
+    return svg
+
+
 @diagram("01_nand.svg")
 def nand_diagram():
     svg = Svg(360, 140, "The NAND perceptron: inputs x1 and x2, weights -2 and -2, bias 3")
