@@ -199,6 +199,138 @@ def diagram(filename):
 
 
 # ------------------------------------------------------------------ notebooks 00 and 01
+def _inputs_to_unit(svg, xs, ys, unit, names, weights, where=0.45):
+    """Draw input names at (xs, ys[i]) with an arrow labelled by its weight to ``unit``; return the inputs."""
+    inputs = []
+    for y, name, w in zip(ys, names, weights):
+        svg.label(xs - 6, y + 5, name, size=15, anchor="end", italic=True)
+        p = svg.point(xs, y)
+        svg.arrow(p, unit, label=w, where=where, offset=-9)
+        inputs.append(p)
+    return inputs
+
+
+@diagram("01_perceptron.svg")
+def perceptron_diagram():
+    svg = Svg(400, 170, "A perceptron: inputs x1, x2, x3 reach one unit through arrows with weights "
+                        "w1, w2, w3; the unit has a bias b and outputs 0 or 1")
+    p = svg.unit(230, 85, "b", r=24, size=15)
+    _inputs_to_unit(svg, 60, [35, 85, 135], p, ["x₁", "x₂", "x₃"], ["w₁", "w₂", "w₃"])
+    out = svg.point(330, 85)
+    svg.arrow(p, out)
+    svg.label(338, 90, "output", anchor="start", size=14)
+    svg.label(230, 160, "output 1 if w·x + b > 0, else 0", size=13, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("01_cycling.svg")
+def cycling_diagram():
+    svg = Svg(440, 170, "Should I cycle to work? Inputs dry, slept well and flat tyre reach one perceptron "
+                        "through weights 4, 2 and -10; its bias is -3")
+    p = svg.unit(270, 80, "−3", r=22, size=14, italic=False)
+    _inputs_to_unit(svg, 110, [30, 80, 130], p, ["dry  x₁", "slept well  x₂", "flat tyre  x₃"], ["4", "2", "−10"])
+    svg.arrow(p, svg.point(360, 80))
+    svg.label(368, 85, "cycle?", anchor="start", size=14)
+    svg.label(270, 160, "bias −3 written inside the unit", size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("01_nand.svg")
+def nand_diagram():
+    svg = Svg(360, 140, "The NAND perceptron: inputs x1 and x2, weights -2 and -2, bias 3")
+    p = svg.unit(200, 65, "3", r=22, size=15, italic=False)
+    _inputs_to_unit(svg, 60, [30, 100], p, ["x₁", "x₂"], ["−2", "−2"])
+    out = svg.point(290, 65)
+    svg.arrow(p, out)
+    svg.label(298, 70, "NAND", anchor="start", size=14)
+    svg.label(200, 128, "bias 3 written inside the unit", size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("01_half_adder.svg")
+def half_adder_diagram():
+    svg = Svg(630, 300, "The half-adder built from five NAND perceptrons n, p, q, sum and carry: "
+                        "n reads x1 and x2, p reads x1 and n, q reads x2 and n, "
+                        "sum reads p and q, carry reads n on both its inputs")
+    x1, x2 = svg.point(50, 50), svg.point(50, 170)
+    svg.label(42, 55, "x₁", size=15, anchor="end", italic=True)
+    svg.label(42, 175, "x₂", size=15, anchor="end", italic=True)
+    n = svg.unit(160, 110, "n", r=18)
+    p = svg.unit(280, 50, "p", r=18)
+    q = svg.unit(280, 170, "q", r=18)
+    total = svg.unit(400, 110, "sum", r=22, size=12, italic=False)
+    carry = svg.unit(280, 250, "carry", r=22, size=11, italic=False)
+    for a, b in [(x1, n), (x2, n), (x1, p), (n, p), (x2, q), (n, q), (p, total), (q, total)]:
+        svg.arrow(a, b)
+    for d in (-4, 4):                                   # n feeds both inputs of the carry unit
+        svg.arrow(Unit(n.x + d, n.y, n.r), Unit(carry.x + d, carry.y, carry.r))
+    for u, name in [(total, "sum bit: x₁ XOR x₂"), (carry, "carry bit: x₁ AND x₂")]:
+        svg.arrow(u, svg.point(u.x + 60, u.y))
+        svg.label(u.x + 66, u.y + 4, name, anchor="start", size=12)
+    svg.label(300, 292, "every circle is the NAND perceptron: weights −2, −2, bias 3", size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("01_xor_network.svg")
+def xor_network_diagram():
+    svg = Svg(470, 210, "A 2-2-1 network of perceptrons for XOR: inputs x1 and x2 feed an OR unit "
+                        "(weights 1, 1, bias -0.5) and a NAND unit (weights -2, -2, bias 3); "
+                        "an AND unit (weights 1, 1, bias -1.5) reads both")
+    x1, x2 = svg.point(50, 55), svg.point(50, 145)
+    svg.label(42, 60, "x₁", size=15, anchor="end", italic=True)
+    svg.label(42, 150, "x₂", size=15, anchor="end", italic=True)
+    h_or = svg.unit(210, 55, "−0.5", r=22, size=12, italic=False)
+    h_nand = svg.unit(210, 145, "3", r=22, size=13, italic=False)
+    out = svg.unit(350, 100, "−1.5", r=22, size=12, italic=False)
+    svg.arrow(x1, h_or, label="1", where=0.75)
+    svg.arrow(x2, h_or, label="1", where=0.82, offset=-8)
+    svg.arrow(x1, h_nand, label="−2", where=0.82, offset=10)
+    svg.arrow(x2, h_nand, label="−2", where=0.75, offset=8)
+    svg.arrow(h_or, out, label="1")
+    svg.arrow(h_nand, out, label="1", offset=8)
+    svg.arrow(out, svg.point(430, 100))
+    svg.label(436, 105, "XOR", anchor="start", size=13)
+    svg.label(210, 22, "OR", size=12, color=MUTED, italic=True)
+    svg.label(210, 185, "NAND", size=12, color=MUTED, italic=True)
+    svg.label(350, 67, "AND", size=12, color=MUTED, italic=True)
+    svg.label(50, 200, "2 inputs", size=12)
+    svg.label(210, 200, "2 hidden", size=12)
+    svg.label(350, 200, "1 output", size=12)
+    return svg
+
+
+def _ten_scores(title, caption):
+    """784 pixel inputs fully connected to ten units, the k-th labelled k, and the largest picked."""
+    svg = Svg(420, 330, title)
+    xs = layer(svg, 70, 5, 30, 260, labels=["", "", "", "", ""], skip_after=4, r=11)
+    outs = layer(svg, 260, 6, 30, 260, labels=["0", "1", "2", "3", "8", "9"], skip_after=4, r=13)
+    for a in xs:
+        for b in outs:
+            svg.arrow(a, b, width=0.5, head=False)
+    svg.label(70, 290, "784 pixels", size=13)
+    svg.label(260, 290, "10 units", size=13)
+    for u in outs:
+        svg.line(u.x + u.r, u.y, 300, u.y, color=MUTED)
+    svg.line(300, 30, 300, 260, color=MUTED)
+    svg.arrow(svg.point(300, 145), svg.point(350, 145))
+    svg.label(356, 140, "largest", anchor="start", size=12)
+    svg.label(356, 155, "wins", anchor="start", size=12)
+    svg.label(210, 318, caption, size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("00_nearest_template.svg")
+def nearest_template_diagram():
+    return _ten_scores("The nearest-template classifier drawn as ten linear units reading the 784 pixels: "
+                       "unit k computes 2 m_k·x − |m_k|², and the digit with the largest score wins",
+                       "unit k: weights 2mₖ, bias −‖mₖ‖²")
+
+
+@diagram("01_ten_perceptrons.svg")
+def ten_perceptrons_diagram():
+    return _ten_scores("Ten perceptrons side by side, each reading all 784 pixels; the k-th answers "
+                       "'is it a k?', and the digit with the largest weighted sum wins",
+                       "unit k answers “is it a k?”: wₖ·x + bₖ > 0")
 
 
 # ------------------------------------------------------------------ notebook 02
