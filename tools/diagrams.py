@@ -236,7 +236,7 @@ def half_adder_sigmoid():
     svg.arrow(n, carry, width=1)
     svg.arrow(s, svg.point(530, 55), label="sum", offset=-8)
     svg.arrow(carry, svg.point(530, 175), label="carry", offset=-8)
-    svg.label(280, 222, "every circle: a sigmoid NAND, weights −2c, −2c, bias 3c", size=12,
+    svg.label(280, 222, "every circle but the inputs: a sigmoid NAND, weights −2c, −2c, bias 3c", size=12,
               color=MUTED, italic=True)
     return svg
 
