@@ -336,6 +336,107 @@ def ten_perceptrons_diagram():
 # ------------------------------------------------------------------ notebook 02
 
 
+@diagram("02_sigmoid_neuron.svg")
+def sigmoid_neuron():
+    """Section 1: a sigmoid neuron with three inputs, its weights, its bias and its output."""
+    svg = Svg(460, 190, "A sigmoid neuron: inputs x1, x2, x3 with weights w1, w2, w3 and a bias b "
+                        "give the output sigma(w·x + b)")
+    xs = [svg.unit(50, y, f"x{i}", size=12) for i, y in zip("₁₂₃", (40, 95, 150))]
+    neuron = svg.unit(230, 95, "σ", r=24, size=18)
+    for x, w in zip(xs, ("w₁", "w₂", "w₃")):
+        svg.arrow(x, neuron, label=w, where=0.45)
+    svg.label(230, 60, "bias b", size=12, color=MUTED, italic=True)
+    out = svg.point(420, 95)
+    svg.arrow(neuron, out)
+    svg.label(345, 85, "σ(w·x + b)", size=13, italic=True)
+    svg.label(50, 182, "inputs in [0, 1]", size=12, color=MUTED, italic=True)
+    svg.label(230, 182, "z = w·x + b", size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("02_half_adder_sigmoid.svg")
+def half_adder_sigmoid():
+    """Section 3: notebook 1's half-adder, its four NAND gates now sigmoid neurons scaled by c."""
+    svg = Svg(560, 230, "The half-adder built from four sigmoid NAND neurons, each with weights "
+                        "-2c, -2c and bias 3c")
+    x1, x2 = svg.unit(40, 70, "x₁", size=12), svg.unit(40, 160, "x₂", size=12)
+    n = svg.unit(170, 115, "n")
+    p, q = svg.unit(300, 55), svg.unit(300, 175)
+    s, carry = svg.unit(430, 55), svg.unit(430, 175)
+    for a, b in [(x1, n), (x2, n), (x1, p), (n, p), (x2, q), (n, q), (p, s), (q, s)]:
+        svg.arrow(a, b, width=1)
+    svg.arrow(n, carry, width=1)
+    svg.arrow(s, svg.point(530, 55), label="sum", offset=-8)
+    svg.arrow(carry, svg.point(530, 175), label="carry", offset=-8)
+    svg.label(280, 222, "every circle but the inputs: a sigmoid NAND, weights −2c, −2c, bias 3c", size=12,
+              color=MUTED, italic=True)
+    return svg
+
+
+@diagram("02_layer_784_10.svg")
+def layer_784_10():
+    """Section 6: the network of Nielsen's exercise, 784 inputs and one layer of 10 sigmoid neurons."""
+    svg = Svg(430, 420, "The network of this notebook: 784 inputs, one per pixel, each joined to "
+                        "every one of 10 sigmoid neurons, one per digit")
+    inputs = layer(svg, 90, 4, 40, 340, skip_after=3)
+    outputs = layer(svg, 320, 10, 30, 350, labels=[str(k) for k in range(10)], r=13)
+    for a in inputs:
+        for b in outputs:
+            svg.arrow(a, b, width=0.6, head=False)
+    svg.label(90, 378, "784 inputs", size=13)
+    svg.label(90, 396, "the pixels xⱼ", size=12, color=MUTED, italic=True)
+    svg.label(320, 378, "10 sigmoid neurons", size=13)
+    svg.label(320, 396, "neuron k: is it a k?", size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("02_five_networks.svg")
+def five_networks():
+    """Section 6: five 784-10 networks trained side by side as one layer of 50 neurons."""
+    svg = Svg(520, 420, "Five networks with different random starts, trained as one layer of 50 "
+                        "neurons: neurons 0-9 are the network of seed 0, 10-19 that of seed 1, and so on")
+    inputs = layer(svg, 80, 4, 60, 330, skip_after=3)
+    tops = [30, 110, 190, 270, 350]
+    for s, top in enumerate(tops):
+        svg.box(250, top - 18, 120, 56, rx=8, color=MUTED)
+        block = layer(svg, 280, 2, top - 6, top + 26, r=9, skip_after=None)
+        svg.dots(325, top + 10, vertical=False)
+        svg.label(400, top + 14, f"seed {s}", size=13, anchor="start")
+        for a in inputs:
+            for b in block:
+                svg.arrow(a, b, width=0.4, head=False, color=MUTED)
+    svg.label(80, 378, "784 inputs", size=13)
+    svg.label(310, 402, "50 neurons: five blocks of ten", size=13)
+    svg.label(80, 396, "shared by all five", size=12, color=MUTED, italic=True)
+    return svg
+
+
+def _two_input_neuron(title, weights, bias, out):
+    """A sigmoid neuron with inputs x1, x2, the given weight labels, bias label and output label."""
+    svg = Svg(420, 150, title)
+    xs = [svg.unit(50, 35, "x₁", size=12), svg.unit(50, 115, "x₂", size=12)]
+    neuron = svg.unit(210, 75, "σ", r=22, size=17)
+    for x, w in zip(xs, weights):
+        svg.arrow(x, neuron, label=w, where=0.45)
+    svg.label(210, 40, f"bias {bias}", size=12, color=MUTED, italic=True)
+    svg.arrow(neuron, svg.point(390, 75))
+    svg.label(315, 65, out, size=12, italic=True)
+    return svg
+
+
+@diagram("02_nand_neuron.svg")
+def nand_neuron():
+    """Section 1: notebook 1's NAND perceptron, weights -2, -2 and bias 3, as a sigmoid neuron."""
+    return _two_input_neuron("A sigmoid neuron with inputs x1, x2, weights -2, -2 and bias 3: a soft NAND",
+                             ("−2", "−2"), "3", "σ(3 − 2x₁ − 2x₂)")
+
+
+@diagram("02_and_neuron.svg")
+def and_neuron():
+    """Section 3: the neuron scaled by c, weights c, c and bias -c."""
+    return _two_input_neuron("A sigmoid neuron with inputs x1, x2, weights c, c and bias -c", ("c", "c"), "−c", "σ(c (x₁ + x₂ − 1))")
+
+
 # ------------------------------------------------------------------ notebook 03
 
 
