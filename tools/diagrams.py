@@ -438,6 +438,137 @@ def and_neuron():
 
 
 # ------------------------------------------------------------------ notebook 03
+def _net03(svg, x0, x1, sizes, shown, top, bottom, names, notes=(), out_labels=None, r=R):
+    """Draw a network of ``sizes`` between x0 and x1 (layers spread evenly); return its columns of units."""
+    L = len(sizes)
+    xs = [x0 + i * (x1 - x0) / (L - 1) for i in range(L)]
+    columns = []
+    for i, (x, size, k) in enumerate(zip(xs, sizes, shown)):
+        skip = k - 1 if k < size else None
+        labels = out_labels if (i == L - 1 and out_labels) else ()
+        columns.append(layer(svg, x, k, top, bottom, labels=labels, skip_after=skip, r=r))
+    for a_col, b_col in zip(columns, columns[1:]):
+        for a in a_col:
+            for b in b_col:
+                svg.arrow(a, b, width=0.5, head=False)
+    for i, x in enumerate(xs):
+        svg.label(x, bottom + 34, names[i], size=13)
+        if i < len(notes) and notes[i]:
+            svg.label(x, bottom + 52, notes[i], size=12, color=MUTED, italic=True)
+    return columns
+
+
+@diagram("03_network_784_100_10.svg")
+def network_784_100_10():
+    """The classic program's network: 784 pixels, 100 sigmoid units, 10 outputs divided by their sum."""
+    svg = Svg(560, 405, "The 784-100-10 network: 784 input pixels, each joined to all 100 hidden units, "
+                        "each hidden unit joined to all 10 output units, one per digit 0 to 9")
+    _net03(svg, 70, 400, [784, 100, 10], [9, 8, 10], 24, 340, ["784 inputs", "100 hidden", "10 outputs"],
+           ["the pixels", "sigmoid", "sigmoid"], out_labels=[str(d) for d in range(10)], r=13)
+    svg.line(430, 24, 440, 24)
+    svg.line(440, 24, 440, 340)
+    svg.line(430, 340, 440, 340)
+    svg.label(450, 178, "divided by", anchor="start", size=12, color=MUTED, italic=True)
+    svg.label(450, 194, "their sum:", anchor="start", size=12, color=MUTED, italic=True)
+    svg.label(450, 214, "shares that", anchor="start", size=12, color=MUTED, italic=True)
+    svg.label(450, 230, "add up to 1", anchor="start", size=12, color=MUTED, italic=True)
+    return svg
+
+
+@diagram("03_network_784_30_10.svg")
+def network_784_30_10():
+    """Nielsen's network of chapter 1: 784 pixels, 30 sigmoid units, 10 sigmoid outputs."""
+    svg = Svg(470, 405, "The 784-30-10 network: 784 input pixels, each joined to all 30 hidden units, "
+                        "each hidden unit joined to all 10 output units, one per digit 0 to 9")
+    _net03(svg, 70, 400, [784, 30, 10], [9, 6, 10], 24, 340, ["784 inputs", "30 hidden", "10 outputs"],
+           ["the pixels", "sigmoid", "sigmoid"], out_labels=[str(d) for d in range(10)], r=13)
+    return svg
+
+
+@diagram("03_warm_up.svg")
+def warm_up_networks():
+    """The warm-up's two networks side by side: 784-3 and 784-100-3."""
+    svg = Svg(640, 310, "Two networks for the digits 0, 1 and 2: on the left the 784 pixels joined straight "
+                        "to 3 outputs; on the right a hidden layer of 100 units between them")
+    _net03(svg, 60, 230, [784, 3], [6, 3], 24, 224, ["784 inputs", "3 outputs"], out_labels=["0", "1", "2"])
+    _net03(svg, 360, 590, [784, 100, 3], [6, 5, 3], 24, 224, ["784 inputs", "100 hidden", "3 outputs"],
+           out_labels=["0", "1", "2"])
+    svg.label(145, 298, "784-3: no hidden layer", size=14, bold=True)
+    svg.label(475, 298, "784-100-3: one hidden layer", size=14, bold=True)
+    svg.line(300, 20, 300, 290, color=MUTED, dash="3 4")
+    return svg
+
+
+@diagram("03_tiny_gradient.svg")
+def tiny_gradient():
+    """A 2-3-2 network with one weight highlighted: its gradient is its input times the delta of the unit it feeds."""
+    svg = Svg(600, 320, "A tiny network with 2 inputs, 3 hidden units and 2 outputs; the weight from input "
+                        "x1 to hidden unit 2 is highlighted: its gradient is x1 times delta 2 of that unit")
+    xs, top, bottom = (90, 300, 510), 40, 220
+    inputs = layer(svg, xs[0], 2, 90, 170, labels=["x₀", "x₁"], r=17)
+    hidden = layer(svg, xs[1], 3, top + 10, bottom - 10, labels=["δ₀", "δ₁", "δ₂"], r=17)
+    outputs = layer(svg, xs[2], 2, 90, 170, labels=["", ""], r=17)
+    for a in inputs:
+        for b in hidden:
+            if not (a is inputs[1] and b is hidden[2]):
+                svg.arrow(a, b, width=0.8, head=False, color=MUTED)
+    for a in hidden:
+        for b in outputs:
+            svg.arrow(a, b, width=0.8, head=False, color=MUTED)
+    svg.unit(hidden[2].x, hidden[2].y, "δ₂", r=17, color=ACCENT)
+    svg.arrow(inputs[1], hidden[2], width=2.4, color=ACCENT, label="W[1, 2]", where=0.4, offset=-14, size=13)
+    svg.label(xs[0], bottom + 36, "2 inputs", size=13)
+    svg.label(xs[1], bottom + 36, "3 hidden", size=13)
+    svg.label(xs[2], bottom + 36, "2 outputs", size=13)
+    svg.label(xs[1], bottom + 54, "in each hidden unit: its error δ", size=12, color=MUTED, italic=True)
+    svg.label(300, 306, "∂C/∂W[1, 2] = x₁ · δ₂: the weight's input times the δ of the unit it feeds",
+              size=13, color=ACCENT)
+    return svg
+
+
+@diagram("03_chain.svg")
+def chain_graph():
+    """The chain of section 3 as a graph: each numbered quantity a node, each local derivative an edge."""
+    svg = Svg(980, 330, "The chain of backprop as a graph: x, W1, b1 give z1 (1), then a1 (2), z2 (3) with W2 "
+                        "and b2, s (4), the sum S (5), y-hat (6) reached from s along two paths, directly "
+                        "and through S, then e (7) and the cost C (8); each arrow carries its local derivative")
+    y0, r = 150, 21
+    xs = {"x": 40, "z1": 150, "a1": 265, "z2": 380, "s": 500, "yh": 720, "e": 830, "C": 935}
+    node = {}
+    node["x"] = svg.unit(xs["x"], y0, "x", r=r)
+    for key, name, step in [("z1", "z¹", 1), ("a1", "a¹", 2), ("z2", "z²", 3), ("s", "s", 4),
+                            ("yh", "ŷ", 6), ("e", "e", 7), ("C", "C", 8)]:
+        node[key] = svg.unit(xs[key], y0, name, r=r, size=15)
+        svg.label(xs[key], y0 - r - 8, f"({step})", size=12, color=MUTED)
+    node["S"] = svg.unit(610, 60, "S", r=r, size=15, color=ACCENT)
+    svg.label(610 + r + 14, 64, "(5)", size=12, color=MUTED, anchor="start")
+    node["W1"] = svg.unit(110, 255, "W¹", r=r, size=14)
+    node["b1"] = svg.unit(190, 255, "b¹", r=r, size=14)
+    node["W2"] = svg.unit(340, 255, "W²", r=r, size=14)
+    node["b2"] = svg.unit(420, 255, "b²", r=r, size=14)
+    node["y"] = svg.unit(830, 255, "y", r=r, size=15)
+    svg.arrow(node["x"], node["z1"], "W¹")
+    svg.arrow(node["W1"], node["z1"], "x", where=0.5, offset=-8)
+    svg.arrow(node["b1"], node["z1"], "1", where=0.5, offset=8)
+    svg.arrow(node["z1"], node["a1"], "a¹(1−a¹)", size=11)
+    svg.arrow(node["a1"], node["z2"], "W²")
+    svg.arrow(node["W2"], node["z2"], "a¹", where=0.5, offset=-8)
+    svg.arrow(node["b2"], node["z2"], "1", where=0.5, offset=8)
+    svg.arrow(node["z2"], node["s"], "s(1−s)", size=11)
+    svg.arrow(node["s"], node["yh"], "1/S  (direct)", color=ACCENT, where=0.5, offset=10)
+    svg.arrow(node["s"], node["S"], "1", color=ACCENT, offset=-6)
+    svg.arrow(node["S"], node["yh"], "−s/S²", color=ACCENT, where=0.4, offset=-14)
+    svg.arrow(node["yh"], node["e"], "1")
+    svg.arrow(node["y"], node["e"], "−1", where=0.5, offset=-8)
+    svg.arrow(node["e"], node["C"], "e")
+    svg.label(xs["z1"], y0 - r - 28, "δ¹ = ∂C/∂z¹", size=13, color=ACCENT)
+    svg.label(xs["z2"], y0 - r - 28, "δ² = ∂C/∂z²", size=13, color=ACCENT)
+    svg.label(490, 305, "two paths from s to ŷ: the chain rule adds them, 1/S − s/S² = (1 − ŷ)/S on the diagonal",
+              size=12, color=ACCENT)
+    svg.label(490, 323, "backprop multiplies the local derivatives from C back to each parameter",
+              size=12, color=MUTED, italic=True)
+    return svg
+
 
 
 # ------------------------------------------------------------------ notebook 04
