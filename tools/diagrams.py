@@ -572,6 +572,45 @@ def chain_graph():
 
 
 # ------------------------------------------------------------------ notebook 04
+@diagram("04_network_784_30_60_10.svg")
+def network_784_30_60_10():
+    """Notebook 04's network: 784 pixels, two ReLU layers of 30 and 60 units, 10 softmax outputs."""
+    svg = network([784, 30, 60, 10], names=["784 inputs", "30 hidden", "60 hidden", "10 outputs"],
+                  shown=[6, 6, 7, 6], height=300, width=640,
+                  notes=["pixels X", "ReLU: A₁", "ReLU: A₂", "softmax: P"],
+                  title="The 784-30-60-10 network: 784 pixel inputs, two hidden layers of 30 and 60 "
+                        "ReLU units, and 10 outputs turned into probabilities by a softmax")
+    for i, name in enumerate(["W₁, b₁", "W₂, b₂", "W₃, b₃"]):
+        x = 60 + (i + 0.5) * (640 - 120) / 3
+        svg.label(x, 18, name, size=13, italic=True)
+    return svg
+
+
+@diagram("04_softmax_cross_entropy.svg")
+def softmax_cross_entropy():
+    """Softmax and cross-entropy as a small graph, with the one gradient that comes back: probs − one_hot."""
+    svg = Svg(700, 215, "Softmax and cross-entropy as a graph: the scores s go through the softmax to the "
+                        "probabilities p, and with the label y through −log p_y to the loss; the gradient "
+                        "that comes back to the scores is p − one_hot(y)")
+    boxes = [(20, 90, "scores s"), (170, 100, "softmax"), (330, 100, "probs p"), (490, 100, "−log p_y")]
+    for x, w, text in boxes:
+        svg.box(x, 50, w, 44, text)
+    loss = svg.unit(660, 72, "L", r=18)
+    for (x1, w1, _), (x2, _, _) in zip(boxes, boxes[1:]):
+        svg.arrow(svg.point(x1 + w1, 72), svg.point(x2, 72))
+    svg.arrow(svg.point(590, 72), loss)
+    svg.box(490, 130, 100, 34, "label y", size=12)
+    svg.arrow(svg.point(540, 130), svg.point(540, 94))
+    svg.label(220, 38, "pₖ = exp(sₖ) / Σⱼ exp(sⱼ)", size=12, color=MUTED)
+    svg.label(540, 38, "cross-entropy", size=12, color=MUTED)
+    svg.line(660, 90, 660, 188, color=ACCENT, width=1.6)
+    svg.line(660, 188, 65, 188, color=ACCENT, width=1.6)
+    svg.arrow(svg.point(65, 188), svg.point(65, 94), color=ACCENT, width=1.6)
+    svg.label(330, 180, "∂L/∂s = p − one_hot(y)", size=15, color=ACCENT, bold=True)
+    svg.label(330, 205, "the softmax's own derivative cancels on the way back", size=11, color=MUTED, italic=True)
+    return svg
+
+
 
 
 # ------------------------------------------------------------------ notebook 05
