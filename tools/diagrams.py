@@ -614,6 +614,104 @@ def softmax_cross_entropy():
 
 
 # ------------------------------------------------------------------ notebook 05
+@diagram("05_network.svg")
+def network_784_800_10():
+    """Notebook 05's network: 784 pixels, 800 ReLU units, 10 softmax outputs (the digits 0-9)."""
+    svg = Svg(560, 400, "The 784-800-10 network: 784 input pixels, each connected to all 800 "
+              "hidden ReLU units, each connected to all 10 softmax outputs, one per digit 0 to 9")
+    top, bottom = 28, 322
+    xs = (80, 280, 470)
+    inputs = layer(svg, xs[0], 6, top + 30, bottom - 30, skip_after=5)
+    hidden = layer(svg, xs[1], 8, top, bottom, skip_after=7)
+    outputs = layer(svg, xs[2], 10, top, bottom, labels=[str(k) for k in range(10)])
+    for a_col, b_col in ((inputs, hidden), (hidden, outputs)):
+        for a in a_col:
+            for b in b_col:
+                svg.arrow(a, b, width=0.5, head=False)
+    for x, name, note in zip(xs, ("784 inputs", "800 hidden", "10 outputs"),
+                             ("the pixels", "ReLU", "softmax")):
+        svg.label(x, svg.height - 44, name, size=13)
+        svg.label(x, svg.height - 26, note, size=12, color=MUTED, italic=True)
+    return svg
+
+
+def _grid(svg, x, y, n, cell, shades=None, line=MUTED):
+    """Draw an n x n grid of square cells of side ``cell`` at (x, y); shades[r][c]: a fill colour or None."""
+    for r in range(n):
+        for c in range(n):
+            shade = shades[r][c] if shades else None
+            if shade:
+                svg.box(x + c * cell, y + r * cell, cell, cell, fill=shade, color=shade, rx=0)
+    for k in range(n + 1):
+        svg.line(x, y + k * cell, x + n * cell, y + k * cell, color=line, width=0.4)
+        svg.line(x + k * cell, y, x + k * cell, y + n * cell, color=line, width=0.4)
+
+
+def _weight_colour(w):
+    """A weight in [-1, 1] as a colour: red for positive, blue for negative, white for 0."""
+    t = min(abs(w), 1.0)
+    base = (192, 57, 43) if w > 0 else (41, 98, 168)
+    r, g, b = (round(255 + (v - 255) * t) for v in base)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _weights(n, seed):
+    """n x n made-up weights in [-1, 1], the same every time (Python's seeded random.Random)."""
+    import random                                       # here, so that only this section uses it
+    draw = random.Random(seed)
+    return [[draw.uniform(-1, 1) for _ in range(n)] for _ in range(n)]
+
+
+@diagram("05_weight_sharing.svg")
+def weight_sharing():
+    """A dense unit's own weight per pixel, against one 5x5 filter slid over the image."""
+    svg = Svg(880, 395, "Left: a dense hidden unit has its own weight for each of the 784 pixels. "
+              "Right: a convolutional layer slides one 5 by 5 filter over the image, "
+              "with the same 25 weights at every position, one unit per position")
+    n, cell = 28, 7                                    # the 28 x 28 image
+    side = n * cell
+    top = 86
+    # Left: dense. Every pixel has its own weight.
+    gx = 40
+    svg.label(215, 30, "A dense layer", size=15, bold=True)
+    svg.label(215, 50, "one weight per pixel, its own for each unit", size=12, color=MUTED, italic=True)
+    _grid(svg, gx, top, n, cell, [[_weight_colour(w) for w in row] for row in _weights(n, 1)])
+    unit = svg.unit(gx + side + 110, top + side / 2, "a")
+    for py in (top, top + side / 2, top + side):
+        svg.arrow(svg.point(gx + side, py), unit, width=0.8, head=False, color=MUTED)
+    svg.label(gx + side + 110, top + side / 2 + 34, "one unit", size=12, color=MUTED, italic=True)
+    svg.label(gx + side / 2, top + side + 24, "the unit's 784 weights, one per pixel", size=12)
+    svg.label(215, top + side + 70, "800 units × 784 weights = 627,200 weights", size=12)
+    # Right: convolution. One 5 x 5 filter, drawn at two of its positions.
+    svg.line(430, 20, 430, 360, color=MUTED, width=0.6, dash="4 4")
+    cx = 470
+    svg.label(655, 30, "A convolutional layer", size=15, bold=True)
+    svg.label(655, 50, "one small filter, the same weights at every position", size=12, color=MUTED, italic=True)
+    filt = _weights(5, 2)
+    shades = [[None] * n for _ in range(n)]
+    windows = ((3, 4), (15, 17))                       # (row, col) of each window's top-left pixel
+    for r0, c0 in windows:
+        for r in range(5):
+            for c in range(5):
+                shades[r0 + r][c0 + c] = _weight_colour(filt[r][c])
+    _grid(svg, cx, top, n, cell, shades)
+    m, fcell = 24, 5                                   # the map: one unit per position of the filter
+    fx, fy = cx + side + 60, top + (side - m * fcell) / 2
+    fshades = [[None] * m for _ in range(m)]
+    for r0, c0 in windows:
+        fshades[r0][c0] = ACCENT
+    _grid(svg, fx, fy, m, fcell, fshades)
+    for r0, c0 in windows:
+        svg.box(cx + c0 * cell, top + r0 * cell, 5 * cell, 5 * cell, fill="none", color=INK, rx=0)
+        svg.arrow(svg.point(cx + (c0 + 5) * cell, top + (r0 + 2.5) * cell),
+                  svg.point(fx + (c0 + 0.5) * fcell, fy + (r0 + 0.5) * fcell), width=1)
+    svg.label(cx + side / 2, top + side + 24, "the same 5×5 filter, slid over the image", size=12)
+    svg.label(fx + m * fcell / 2, fy + m * fcell + 24, "24×24 units,", size=12)
+    svg.label(fx + m * fcell / 2, fy + m * fcell + 40, "one per position", size=12)
+    svg.label(655, top + side + 70, "one filter: 25 weights, shared by all 576 units", size=12)
+    svg.label(440, 380, "red: a positive weight; blue: a negative one; white: about 0",
+              size=11, color=MUTED, italic=True)
+    return svg
 
 
 # ------------------------------------------------------------------ writing and checking
