@@ -16,9 +16,10 @@ twice per mini-batch:
 How a run meets the kernel (JupyterLab with ipykernel):
 
 - Making a new panel, e.g. by running a panel's cell again, stops every run still going in
-  this kernel (``stop_all``) and waits for its thread to end. The old panel's widgets are
-  gone from the page by then, so nobody could press its Stop button any more, and its run
-  would keep a core busy until the kernel is restarted.
+  this kernel (``stop_all("replaced")``) and waits for its thread to end: the old panel's
+  widgets may be gone from the page, so nobody could press its Stop button any more, and
+  its run would keep a core busy until the kernel is restarted. An old panel still on the
+  page (another cell's) says that its run was stopped by a new panel.
 - Kernel > Interrupt sends SIGINT to the kernel. Python runs signal handlers in the main
   thread only, and ipykernel ignores SIGINT while it is idle, so an interrupt would never
   reach a training thread. ``hook_interrupt`` (called by every panel) therefore puts a
@@ -27,8 +28,10 @@ How a run meets the kernel (JupyterLab with ipykernel):
   every run, then does what ipykernel's own would have done: nothing when idle, a
   KeyboardInterrupt in a running cell.
 - Reloading the page (or closing it without shutting the kernel down) keeps the kernel
-  and its threads alive; the panel's views are gone ("model not found"), but a new panel
-  or an Interrupt still stops its run. Restarting the kernel ends everything.
+  and its threads alive, but the panel's views are gone. A view sends a heartbeat
+  (``beat``) every second; a run started with ``watch`` pauses before its next mini-batch
+  once no heartbeat has come for ``timeout`` seconds, so it never trains out of sight. A
+  new panel or an Interrupt stops it. Restarting the kernel ends everything.
 - The thread is a daemon thread: it never keeps Python from exiting.
 """
 import signal
@@ -46,15 +49,19 @@ class Runner:
         it trains, and each time it pauses; None for no frames. A frame that takes long
         spaces the next ones out, so that drawing never takes more than about a seventh
         of the time.
-    State, for the panel to read: ``state`` ("idle", "running" or "paused"), ``last`` (the
-    last ``train.Step``), ``reason`` (why it was stopped: "", "stopped", "interrupted",
-    "replaced", "reset"), ``changes`` ([(t, lr), ...]: when a new learning rate was first
-    used, t in epochs done) and ``seconds()`` (time spent running, pauses left out).
+    timeout: seconds without a heartbeat (``beat``) after which a watched run pauses.
+    State, for the panel to read: ``state`` ("idle", "running" or "paused"), ``held_by``
+    (why it pauses: "you", "step" or "no view"), ``last`` (the last ``train.Step``),
+    ``lr`` (the learning rate now), ``reason`` (why it was stopped: "", "stopped",
+    "interrupted", "replaced", "reset"), ``changes`` ([(t, lr), ...]: when a new learning
+    rate was first used, t in epochs done), ``seconds()`` (time spent running, pauses left
+    out) and ``seen`` (when the last heartbeat came, time.monotonic(), or None).
     """
 
-    def __init__(self, frame=None, interval=0.25):
-        self.frame, self.interval = frame, interval
+    def __init__(self, frame=None, interval=0.25, timeout=10.0):
+        self.frame, self.interval, self.timeout = frame, interval, timeout
         self.state, self.reason, self.last, self.thread = "idle", "", None, None
+        self.held_by, self.seen, self._watch = "", None, False
         self.stopping = threading.Event()
         self.changes = []
         self._lr = self._used = None
@@ -66,6 +73,8 @@ class Runner:
     # ----------------------------------------------------------- the thread's side
     def rate(self, t):
         """Return the learning rate of the next step (``t``: epochs done); wait while paused."""
+        if self._watch and time.monotonic() - self.seen > self.timeout and not self._pause:
+            self._pause, self.held_by = True, "no view"           # nobody can see the run
         if self._pause or self._budget == 0:
             self._wait()
         if self._lr != self._used:
@@ -98,16 +107,22 @@ class Runner:
                 self._wake.wait()
         self._paused_for += time.perf_counter() - start
         self.state = "running"
+        if self.frame is not None and not self.stopping.is_set():
+            self._show()                                # show at once that it runs again
 
     # ------------------------------------------------------------- the panel's side
-    def start(self, work, lr, budget=None):
+    def start(self, work, lr, budget=None, watch=False):
         """Start ``work(self)`` in a new thread at learning rate ``lr``; return False if one runs.
 
         budget: pause after this many mini-batches (a Step), or None to run on.
+        watch: pause once no heartbeat has come for ``timeout`` seconds.
         """
         if self.alive():
             return False
         self._begin(lr, budget)
+        if watch:
+            self.beat()
+        self._watch = watch
         self.thread = threading.Thread(target=self._main, args=(work,), daemon=True,
                                        name="training panel run")
         self.thread.start()
@@ -118,14 +133,15 @@ class Runner:
         if self.alive():
             raise RuntimeError("a run is going on in the background: stop it first")
         self._begin(lr, None)
-        self.thread = None
+        self._watch, self.thread = False, None
         self._main(work)
 
     def _begin(self, lr, budget):
         self.stopping.clear()
         self.reason, self.last, self.changes = "", None, []
         self._lr, self._used = lr, None
-        self._pause, self._budget = False, budget
+        self._pause, self._budget, self._watch = False, budget, False
+        self.held_by = "step" if budget is not None else ""
         self._started, self._ended, self._paused_for, self._next_frame = time.perf_counter(), None, 0.0, 0.0
         self.state = "running"
 
@@ -150,24 +166,37 @@ class Runner:
         paused = self._paused_for + (now - self._pause_start if self.state == "paused" else 0.0)
         return max(0.0, now - self._started - paused)
 
+    @property
+    def lr(self):
+        """The learning rate of the next step."""
+        return self._lr
+
+    def beat(self):
+        """A view of the run is there: note the time (see ``timeout``)."""
+        self.seen = time.monotonic()
+
     def set_lr(self, lr):
         """Use the learning rate ``lr`` from the next step on."""
         self._lr = lr
 
     def pause(self):
         """Pause before the next mini-batch (the thread waits in ``rate``)."""
-        self._pause = True
+        self._pause, self.held_by = True, "you"
 
     def resume(self):
         """Run on without a limit."""
         with self._wake:
-            self._pause, self._budget = False, None
+            self._pause, self._budget, self.held_by = False, None, ""
+            if self._watch:
+                self.beat()                     # the Resume came from a view
             self._wake.notify_all()
 
     def step(self, n=1):
         """Train ``n`` more mini-batches, then pause again (Steps pressed quickly add up)."""
         with self._wake:
-            self._pause, self._budget = False, (self._budget or 0) + n
+            self._pause, self._budget, self.held_by = False, (self._budget or 0) + n, "step"
+            if self._watch:
+                self.beat()
             self._wake.notify_all()
 
     def stop(self, reason="stopped"):
