@@ -204,7 +204,7 @@ class PanelView:
                 "step": ("Step", "step-forward", "train one mini-batch, then pause", ""),
                 "step_eval": (step_to, "forward", "train up to the next evaluation, then pause", ""),
                 "continue": ("Continue", "forward", "train the same network further", ""),
-                "stop": ("Stop", "stop", "end the run, keeping what it learned", "warning"),
+                "stop": ("Stop", "stop", "end the run, keeping what it learned", ""),
                 "reset": ("Reset", "undo", "forget the network (the runs stay in the table)", ""),
                 "clear": ("Clear", "trash", "forget the earlier runs", "")}
         self.buttons = {}

@@ -108,6 +108,27 @@ def test_seconds_leave_the_pauses_out(ctl):
     assert ctl.seconds() - before < 0.05
 
 
+def test_a_watched_run_pauses_when_no_heartbeat_comes_and_an_unwatched_one_never_does(ctl):
+    """A run started from a view must not train out of sight once that view is gone."""
+    ctl.timeout = 0.2
+    ctl.start(long_work(), lr=0.1, watch=True)
+    wait_for(lambda: ctl.state == "paused")
+    assert ctl.held_by == "no view"
+    done = ctl.last.done
+    time.sleep(0.1)
+    assert ctl.last.done == done
+    ctl.resume()                                  # Resume pressed in a view: it beats again
+    for _ in range(10):
+        ctl.beat()
+        time.sleep(0.05)
+    assert ctl.last.done > done and ctl.state == "running" and ctl.held_by == ""
+    ctl.stop()
+    assert ctl.join(30)
+    ctl.start(long_work(), lr=0.1)                # not watched: no heartbeat needed
+    time.sleep(0.5)
+    assert ctl.state == "running" and ctl.held_by == ""
+
+
 def test_a_second_start_while_running_is_refused(ctl):
     assert ctl.start(long_work(), lr=0.1)
     assert ctl.start(long_work(), lr=0.1) is False
