@@ -220,7 +220,7 @@ class TrainingPanel:
         self._begin("code")
         if self.state.run.ended == "error":
             raise RuntimeError(self.state.message)
-        if self.state.run.ended == "interrupted":
+        if self.state.run.ended == "interrupted" or self.runner.reason == "interrupted":
             raise KeyboardInterrupt("Kernel > Interrupt stopped the panel's run")
         return self.history
 

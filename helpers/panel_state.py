@@ -109,7 +109,16 @@ class RunControl:
         again: train the network further (Continue) by ``more`` epochs or iterations
         (default: the settings'). Raises a RuntimeError for ``by="code"`` while a run goes on.
         """
-        st = self.state
+        reserved = by == "code" and not self.runner.alive()
+        if reserved:
+            self.runner.reserve()               # an interrupt from here on stops this run
+        try:
+            return self._begin(self.state, settings, used, build, X, y, by, again, budget, more)
+        finally:
+            if reserved:
+                self.runner.here = False
+
+    def _begin(self, st, settings, used, build, X, y, by, again, budget, more):
         with self._lock:
             if st.busy:
                 how = "from code (panel.run())" if st.by == "code" else "with the Train button"

@@ -104,6 +104,8 @@ CSS = """<style>
 .training-panel .panel-link { display: none; }
 .training-panel .panel-strip-row { display: flex; flex-wrap: wrap; gap: 2px; }
 .training-panel .panel-strip-row figure { margin: 0; text-align: center; font-size: 12px; }
+.training-panel .panel-runs, .training-panel .panel-strip, .training-panel .widget-html-content {
+  min-width: 0; max-width: 100%; }
 .training-panel .panel-curves img { flex: 1 1 280px; min-width: 280px; max-width: 324px; height: auto; }
 .training-panel .panel-gone { display: none; }
 .training-panel.jupyter-widgets-disconnected .panel-gone { display: block; }
@@ -238,11 +240,9 @@ class PanelView:
             if isinstance(c, w.Dropdown):
                 box = w.HBox([c])
             else:
-                value = w.Label(c.label if isinstance(c, w.SelectionSlider) else str(c.value),
-                                layout=w.Layout(width="60px"))
+                value = w.Label(_shown(c), layout=w.Layout(width="60px"))
                 value.add_class("panel-value")
-                c.observe(lambda change, c=c, value=value: setattr(
-                    value, "value", c.label if isinstance(c, w.SelectionSlider) else str(c.value)), "value")
+                c.observe(lambda change, c=c, value=value: setattr(value, "value", _shown(c)), "value")
                 box = w.HBox([c, value])
             box.add_class(f"panel-control-{name}")
             rows.append(box)
@@ -379,6 +379,13 @@ class PanelView:
                 "panel-accuracy": f"Accuracy curves of {what}.",
                 "panel-weights": "How the first-layer weights of some units changed since the start.",
                 "panel-confusion": f"Confusion matrix of the network on the {self.evaluated_on} images."}
+
+
+def _shown(slider):
+    """The value a slider shows: a SelectionSlider's label (its ``label`` is "" until it moves)."""
+    if isinstance(slider, w.SelectionSlider):
+        return slider._options_labels[slider.index]
+    return str(slider.value)
 
 
 def _note(text, kind, role):

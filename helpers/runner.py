@@ -26,7 +26,10 @@ How a run meets the kernel (JupyterLab with ipykernel):
   handler in the two places where ipykernel keeps one: the handler it restores after each
   message (the idle one), and the one it sets before each cell runs. The handler stops
   every run, then does what ipykernel's own would have done: nothing when idle, a
-  KeyboardInterrupt in a running cell.
+  KeyboardInterrupt in a running cell. A run trained in the cell itself (``Runner.run``,
+  i.e. ``panel.run()``) is stopped instead, at its next step, and ``panel.run()`` then
+  raises the KeyboardInterrupt: an exception raised at a random point could be lost (in a
+  weakref callback while a frame is drawn) or leave the panel half updated.
 - Reloading the page (or closing it without shutting the kernel down) keeps the kernel
   and its threads alive, but the panel's views are gone. A view sends a heartbeat
   (``beat``) every second; a run started with ``watch`` pauses before its next mini-batch
@@ -61,7 +64,7 @@ class Runner:
     def __init__(self, frame=None, interval=0.25, timeout=10.0):
         self.frame, self.interval, self.timeout = frame, interval, timeout
         self.state, self.reason, self.last, self.thread = "idle", "", None, None
-        self.held_by, self.seen, self._watch = "", None, False
+        self.held_by, self.seen, self._watch, self.here = "", None, False, False
         self.stopping = threading.Event()
         self.changes = []
         self._lr = self._used = None
@@ -128,17 +131,28 @@ class Runner:
         self.thread.start()
         return True
 
+    def reserve(self):
+        """Say that a run here (``run``) is about to start: from now on an interrupt stops it
+        rather than raising KeyboardInterrupt, also before ``run`` is called."""
+        self.stopping.clear()
+        self.reason, self.here = "", True
+
     def run(self, work, lr):
         """Run ``work(self)`` here, in the calling thread, to the end (nobody can pause it)."""
         if self.alive():
             raise RuntimeError("a run is going on in the background: stop it first")
-        self._begin(lr, None)
-        self._watch, self.thread = False, None
-        self._main(work)
+        self._begin(lr, None, keep_stop=self.here)
+        self._watch, self.thread, self.here = False, None, True
+        try:
+            self._main(work)
+        finally:
+            self.here = False
 
-    def _begin(self, lr, budget):
-        self.stopping.clear()
-        self.reason, self.last, self.changes = "", None, []
+    def _begin(self, lr, budget, keep_stop=False):
+        if not keep_stop:                       # (a stop that came after ``reserve`` stands)
+            self.stopping.clear()
+            self.reason = ""
+        self.last, self.changes = None, []
         self._lr, self._used = lr, None
         self._pause, self._budget, self._watch = False, budget, False
         self.held_by = "step" if budget is not None else ""
@@ -202,7 +216,7 @@ class Runner:
     def stop(self, reason="stopped"):
         """End the run before its next mini-batch; ``reason`` says why (kept in ``reason``)."""
         with self._wake:
-            if self.alive() and not self.stopping.is_set():
+            if (self.alive() or self.here) and not self.stopping.is_set():
                 self.reason = reason
             self.stopping.set()
             self._wake.notify_all()
@@ -215,8 +229,9 @@ class Runner:
 
 
 def stop_all(reason, wait=5.0):
-    """Stop every run of this process, and wait up to ``wait`` seconds for their threads."""
-    runners = [r for r in list(_RUNNERS) if r.alive()]
+    """Stop every run of this process (in a thread or here), and wait up to ``wait`` seconds
+    for their threads; return the runners stopped."""
+    runners = [r for r in list(_RUNNERS) if r.alive() or r.here]
     for r in runners:
         r.stop(reason)
     deadline = time.monotonic() + wait
@@ -251,7 +266,8 @@ def hook_interrupt(kernel=None):
             idle_before(signum, frame)
 
     def in_cell(signum, frame):
-        stop_all("interrupted", wait=0)
+        if any(r.here for r in stop_all("interrupted", wait=0)):
+            return          # Runner.run() ends its run at the next step; the caller raises then
         raise KeyboardInterrupt
 
     def hooked_pre_handler_hook():

@@ -208,6 +208,25 @@ def test_an_interrupt_in_a_running_cell_stops_the_run_and_the_cell(kernel, ctl):
     assert ctl.join(10) and ctl.reason == "interrupted"
 
 
+def test_an_interrupt_during_a_run_in_the_cell_stops_it_at_the_next_step(kernel):
+    """panel.run() trains in the cell: the interrupt becomes a stop at the next step (the
+    caller raises KeyboardInterrupt then), never an exception lost in a weakref callback."""
+    ctl = runner.Runner()
+
+    def interrupt_once(c):
+        if c.last.done == 50:
+            os.kill(os.getpid(), signal.SIGINT)       # Kernel > Interrupt, mid-run
+
+    ctl.frame, ctl.interval = interrupt_once, 0.0
+    kernel.pre_handler_hook()                         # the cell that calls run()
+    try:
+        ctl.run(long_work(), lr=0.1)
+    finally:
+        kernel.post_handler_hook()
+    assert ctl.reason == "interrupted" and ctl.hist.stopped == "stopped" and 50 <= ctl.last.done <= 52
+    assert not ctl.here
+
+
 def test_without_a_kernel_nothing_is_hooked():
     assert runner.hook_interrupt(object()) is False       # not an ipykernel kernel
     assert runner.hook_interrupt() is False               # no IPython running here
