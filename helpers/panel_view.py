@@ -320,6 +320,8 @@ class PanelView:
             self.confusion.value = _confusion_png(self.y_val, st.predicted, self.evaluated_on)
             self._confusion_of = st.predicted
         self.table.value = runs.table_html(st.runs, self.order, self.evaluated_on)
+        for image in (self.weights, self.confusion):          # no broken-image icon before a run
+            image.layout.display = "" if image.value else "none"
         self.link.alts = self.alts(st)
         self.drawn = st.version                   # the state this view now shows
 

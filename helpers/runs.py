@@ -3,9 +3,11 @@
 A ``Run`` is plain data, filled in by the panel's training side while it trains: the
 settings it started with, the live points of its curves, its ``History`` (``train``'s full
 evaluations, one History for a run and the Continues that extend it), the learning-rate
-changes and continuations (marks on the curves), its training time and how it ended. ``panel.runs`` lists them, oldest first; ``table_html`` shows them side by side,
-naming only the settings in which they differ; ``where``, ``warning`` and ``ending`` say in
-words where a run is, what looks wrong with it, and how it ended.
+changes and continuations (marks on the curves), its training time and how it ended.
+``panel.runs`` lists them, oldest first; ``table_html`` shows them side by side, naming
+only the settings in which they differ; ``where``, ``warning`` and ``ending`` say in words
+where a run is, what looks wrong with it, and how it ended (``merged`` joins the parts of
+a continued run into one History).
 """
 from dataclasses import dataclass, field
 import html
