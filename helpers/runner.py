@@ -50,7 +50,7 @@ class Runner:
 
     frame(runner): called from the training thread about every ``interval`` seconds while
         it trains, and each time it pauses; None for no frames. A frame that takes long
-        spaces the next ones out, so that drawing never takes more than about a seventh
+        spaces the next ones out, so that drawing never takes more than about a ninth
         of the time.
     timeout: seconds without a heartbeat (``beat``) after which a watched run pauses.
     State, for the panel to read: ``state`` ("idle", "running" or "paused"), ``held_by``
@@ -98,7 +98,7 @@ class Runner:
         start = time.perf_counter()
         self.frame(self)
         took = time.perf_counter() - start
-        self._next_frame = time.perf_counter() + max(self.interval, 6 * took)
+        self._next_frame = time.perf_counter() + max(self.interval, 8 * took)
 
     def _wait(self):
         self.state = "paused"
