@@ -1,8 +1,8 @@
 """What the slider panel's live view costs: the same run with and without its frames.
 
-While it trains, the panel (helpers/panel.py) draws a frame a few times a second from
-the training thread: a point on the curves, the readout and the progress bar, the
-first-layer weights and the answers for a strip of digits. This measures how much that
+While it trains, the panel (helpers/panel.py; helpers/panel_view.py draws it) shows a
+frame a few times a second from the training thread: a point on the curves, the readout
+and the progress bar, the first-layer weights and the answers for a strip of digits. This measures how much that
 slows training, side by side in one run: one panel trains the same network from the same
 start, alternately with its frames (as a learner sees it) and without them (no frames,
 only the pause and step hooks), nine times each, taking turns; the fastest run of each is
@@ -46,7 +46,7 @@ PANELS = {
 def timed_run(panel, frames):
     """Train the panel's network once from fresh weights; return (seconds, frames drawn)."""
     drawn = []
-    panel.runner.frame = (lambda ctl: (drawn.append(1), panel._frame(ctl))) if frames else None
+    panel.runner.frame = (lambda ctl: (drawn.append(1), panel.control._frame(ctl))) if frames else None
     start = time.perf_counter()
     panel.run()
     return time.perf_counter() - start, len(drawn)

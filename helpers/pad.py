@@ -151,7 +151,8 @@ CSS = """
 .digit-pad-draw { display: flex; flex-direction: column; gap: 6px; align-items: flex-start; }
 .digit-pad-canvas { border: 1px solid #888; cursor: crosshair; touch-action: none; background: #fff; }
 .digit-pad-clear { padding: 2px 14px; }
-.digit-pad-caption { font-size: 12px; color: #555; }
+.digit-pad { color: var(--jp-content-font-color1); }
+.digit-pad-caption { font-size: 12px; color: var(--jp-content-font-color1); }
 .digit-pad-preview { width: 112px; height: 112px; image-rendering: pixelated; border: 1px solid #888; }
 .digit-pad-message { margin: 8px 0; font-size: 15px; min-height: 1.3em; }
 .digit-pad-bars { display: flex; gap: 4px; align-items: flex-end; height: 140px; }
@@ -159,9 +160,13 @@ CSS = """
                  width: 22px; height: 140px; }
 .digit-pad-fill { width: 18px; background: #8ab; }
 .digit-pad-best .digit-pad-fill { background: #d62; }
-.digit-pad-value { font-size: 10px; color: #555; min-height: 12px; }
+.digit-pad-value { font-size: 11px; color: var(--jp-content-font-color1); min-height: 12px; }
 .digit-pad-digit { font-size: 13px; border-top: 1px solid #888; width: 100%; text-align: center; }
 """
+
+
+EMPTY = "draw a digit"
+TOO_SMALL = "too small to read: draw the digit larger, across most of the pad"
 
 
 class DrawingPad(anywidget.AnyWidget):
@@ -171,9 +176,9 @@ class DrawingPad(anywidget.AnyWidget):
     size: the canvas's side in pixels; pen: the pen's width in pixels (``digits.PEN``, 26:
         on the 280-pixel canvas, strokes then come out about as wide as MNIST's).
     min_extent: a drawing whose ink spans less than this fraction of the canvas (in its
-        longer direction) is "nearly empty": the pad asks for a digit instead of predicting.
-        The ink includes the pen's width: 0.2 of 280 pixels is a dot of the 26-pixel pen
-        moved by 30 pixels.
+        longer direction) is too small to read: the pad asks for a larger one instead of
+        predicting (an empty pad asks for a digit). The ink includes the pen's width: 0.2
+        of 280 pixels is a dot of the 26-pixel pen moved by 30 pixels.
     throttle_ms: while the pen moves, the browser sends the strokes at most this often.
 
     Synced with the browser: ``strokes`` (a list of flat lists ``[x0, y0, x1, y1, ...]`` in
@@ -206,12 +211,18 @@ class DrawingPad(anywidget.AnyWidget):
         return digits.render_strokes(self.strokes, (self.size, self.size), self.pen, scale=0.5)
 
     def image(self):
-        """Return the network's input ``(784,)`` for the drawing, or None if it is (nearly) empty."""
+        """Return the network's input ``(784,)`` for the drawing, or None if it is empty or too small."""
+        return self._read()[0]
+
+    def _read(self):
+        """Return (the network's input or None, and if None, what the learner should do)."""
         drawing = self.drawing()
         box = digits.bounding_box(drawing)
-        if box is None or max(box[1] - box[0], box[3] - box[2]) < self.min_extent * len(drawing):
-            return None
-        return digits.to_mnist(drawing)
+        if box is None:
+            return None, EMPTY
+        if max(box[1] - box[0], box[3] - box[2]) < self.min_extent * len(drawing):
+            return None, TOO_SMALL
+        return digits.to_mnist(drawing), ""
 
     def clear(self):
         """Empty the pad (what the Clear button does)."""
@@ -224,15 +235,13 @@ class DrawingPad(anywidget.AnyWidget):
 
     def _update(self):
         try:
-            x = self.image()
+            x, problem = self._read()
         except ValueError as e:                 # malformed strokes: say so on the pad
             x, problem = None, f"cannot read the drawing: {e}"
-        else:
-            problem = ""
         with self.hold_sync():                  # one message to the browser, not four
             if x is None:
                 self.preview, self.probs = [0] * 784, [0.0] * 10
-                self.prediction, self.message = -1, problem or "draw a digit"
+                self.prediction, self.message = -1, problem
                 return
             p = self.net.forward(x[None])[0]                              # (10,)
             self.preview = np.round(255 * x).astype(int).tolist()

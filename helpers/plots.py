@@ -250,114 +250,133 @@ def png(picture):
 
 
 class LiveCurves:
-    """The slider panel's two plots, loss (log scale) and accuracy (0-100 %), as PNG frames.
+    """The slider panel's two plots, loss (log scale) and accuracy (0-100 %), as two PNG frames.
 
-    ``frame(runs, current, names)`` draws the earlier ``runs`` faded and the ``current``
-    one (``runs.Run`` records) in full, and returns the PNG bytes. What stays put during a
-    run (axes, the earlier runs, the 10 % chance line, the legend) is drawn once into a
-    background; each frame then draws only the current run's lines over a copy of it
-    (blitting), a few milliseconds instead of the ~100 of a full redraw. The x-axis spans
-    the run as planned; the loss axis grows by whole powers of ten when a curve leaves it.
-    Uses no pyplot, so it may draw from the training thread.
+    ``frame(runs, current, xmax)`` draws the earlier ``runs`` faded and the ``current`` one
+    (``runs.Run`` records) in full, and returns the PNG bytes of each plot. Two pictures
+    rather than one, so that a narrow window can put one under the other at full size; no
+    text in them is smaller than ``SMALLEST_TEXT_PX`` pixels at their natural size, nor
+    below 9 px when shown at ``MIN_WIDTH_PX`` (the panel's layout keeps them at least that
+    wide). The settings of the runs are written beside the plots, in the page.
+
+    What stays put during a run (axes, the earlier runs, the 10 % chance line, the
+    legends) is drawn once into a background; each frame then draws only the current run's
+    lines over a copy of it (blitting), a few milliseconds instead of the ~100 of a full
+    redraw. The x-axis spans the current run as planned (earlier, longer runs are cut at
+    its end); the loss axis grows by whole powers of ten when a curve leaves it. Uses no
+    pyplot, so it may draw from the training thread.
     """
 
-    def __init__(self, unit="epoch", evaluated_on="validation", width=7.2, height=3.0, dpi=80):
+    FONT_PT = 9                                   # every text of the plots
+    DPI = 90
+    SMALLEST_TEXT_PX = FONT_PT * DPI / 72         # 11.25 px
+    MIN_WIDTH_PX = 280
+
+    def __init__(self, unit="epoch", evaluated_on="validation", width=3.6, height=3.0):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         self.unit, self.evaluated_on = unit, evaluated_on
-        self.fig = Figure(figsize=(width, height), dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.fig.subplots_adjust(left=0.09, right=0.98, top=0.84, bottom=0.36, wspace=0.3)
-        self.ax_loss, self.ax_acc = self.fig.subplots(1, 2)
-        self._key, self._background, self._artists = None, None, []
+        self.figs = [Figure(figsize=(width, height), dpi=self.DPI) for _ in range(2)]
+        self.canvases = [FigureCanvasAgg(fig) for fig in self.figs]
+        for fig in self.figs:
+            fig.subplots_adjust(left=0.2, right=0.96, top=0.9, bottom=0.42)
+        self.ax_loss, self.ax_acc = (fig.subplots() for fig in self.figs)
+        self._key, self._backgrounds = None, None
 
-    def frame(self, runs, current=None, names=(), planned=None, note=""):
-        """Return PNG bytes: ``runs`` (earlier, drawn faded, labelled by the settings ``names``
-        in which they differ) and ``current`` (or None; its title names all its settings);
-        ``planned`` is the x range when nothing runs; ``note`` a line over the plots."""
+    @property
+    def natural_width(self):
+        """The width of each picture in pixels."""
+        return int(round(self.figs[0].get_figwidth() * self.DPI))
+
+    def frame(self, runs, current=None, xmax=1):
+        """Return (loss PNG, accuracy PNG): ``runs`` (earlier ones drawn faded) and ``current``
+        (or None) on an x-axis from 0 to ``xmax`` epochs (or iterations)."""
         earlier = [r for r in runs if r is not current][-4:]
-        xmax = max([planned or 1] + [r.planned for r in earlier + ([current] if current else [])])
-        key = (xmax, self._loss_range(earlier + ([current] if current else [])), note,
-               tuple((r.number, len(r.trace_t), len(r.eval_t)) for r in earlier),
-               (current.number, current.planned) if current else None)
+        shown = earlier + ([current] if current else [])
+        key = (xmax, self._loss_range(shown),
+               tuple((r.number, len(r.trace_t), len(r.history.step)) for r in earlier),
+               current.number if current else None)
         if key != self._key:
-            self._draw_background(earlier, current, names, xmax, key[1], note)
+            self._draw_backgrounds(earlier, current, xmax, key[1])
             self._key = key
-        self.canvas.restore_region(self._background)
+        for canvas, background in zip(self.canvases, self._backgrounds):
+            canvas.restore_region(background)
         if current is not None:
             for artist in self._current_artists(current):
                 artist.axes.draw_artist(artist)
-        return png(np.asarray(self.canvas.buffer_rgba()))
+        return tuple(png(np.asarray(canvas.buffer_rgba())) for canvas in self.canvases)
 
     @staticmethod
     def _loss_range(runs, start=(1e-2, 10.0)):
         """The loss axis: ``start``, which holds the losses of most runs, widened by whole
         powers of ten to hold every loss of ``runs``. It never narrows as a run goes on, so
         that a run's first frames need no new background."""
-        losses = [x for r in runs for x in r.trace_loss + r.eval_loss if np.isfinite(x) and x > 0]
+        losses = [x for r in runs for x in r.trace_loss + r.history.loss if np.isfinite(x) and x > 0]
         if not losses:
             return start
         return (min(start[0], 10.0 ** np.floor(np.log10(min(losses)))),
                 max(start[1], 10.0 ** np.ceil(np.log10(max(losses)) - 1e-9)))
 
-    def _draw_background(self, earlier, current, names, xmax, loss_range, note):
+    def _draw_backgrounds(self, earlier, current, xmax, loss_range):
+        size = self.FONT_PT
         for ax in (self.ax_loss, self.ax_acc):
             ax.clear()
             ax.set_xlim(0, xmax)
-            ax.xaxis.set_major_locator(plt.MaxNLocator(6, integer=True))
-            ax.set_xlabel(self.unit + "s done" if self.unit == "epoch" else self.unit)
+            ax.xaxis.set_major_locator(plt.MaxNLocator(5, integer=True))
+            ax.tick_params(labelsize=size)
+            ax.set_xlabel(self.unit + "s done" if self.unit == "epoch" else self.unit + "s", fontsize=size)
         self.ax_loss.set_yscale("log")
         self.ax_loss.set_ylim(*loss_range)
-        self.ax_loss.set(ylabel="training loss", title="loss (log scale)")
+        self.ax_loss.set_title("training loss (log scale)", fontsize=size)
         self.ax_acc.set_ylim(0, 100)
-        self.ax_acc.set(ylabel="accuracy (%)", title="accuracy")
+        self.ax_acc.set_title("accuracy (%)", fontsize=size)
         self.ax_acc.axhline(10, color="grey", lw=0.8, ls=":")
-        self.ax_acc.text(0.99 * xmax, 11, "chance: 10 %", color="grey", fontsize=7, ha="right", va="bottom")
-        handles = []
+        self.ax_acc.text(0.98, 11, "chance", color="dimgrey", fontsize=size, ha="right", va="bottom",
+                         transform=self.ax_acc.get_yaxis_transform())
+        loss_handles, acc_handles = [], []
         for r in earlier:
             colour = f"C{(r.number - 1) % 10}"
             self.ax_loss.plot(r.trace_t, r.trace_loss, color=colour, alpha=0.35, lw=1)
-            line, = self.ax_acc.plot(r.eval_t, 100 * np.asarray(r.val_acc), ".-", color=colour,
-                                     alpha=0.35, lw=1, label=r.label(names))
-            handles.append(line)
+            self.ax_acc.plot(r.history.step, 100 * np.asarray(r.history.test_acc), ".-", color=colour,
+                             alpha=0.35, lw=1)
+            loss_handles.append(Line2D([], [], color=colour, alpha=0.35, lw=1, label=f"run {r.number}"))
         if current is not None:
             colour = f"C{(current.number - 1) % 10}"
-            handles = [
-                Line2D([], [], color=colour, lw=1.5, label="training loss"),
+            loss_handles.insert(0, Line2D([], [], color=colour, lw=1.5, label=f"run {current.number}"))
+            acc_handles = [
                 Line2D([], [], color=colour, lw=1, ls="--", label=f"{self.evaluated_on}, live (1,000 images)"),
                 Line2D([], [], color=colour, marker="o", ms=4, label=f"{self.evaluated_on} (all)"),
                 Line2D([], [], color=colour, marker="o", ms=4, mfc="white", ls="none",
                        label="train (10,000 sample)"),
-            ] + handles
-            self.fig.suptitle(_wrap(current.label(list(current.settings)), 110), fontsize=8, y=0.99, va="top")
-        else:
-            self.fig.suptitle(note, fontsize=9, y=0.99, va="top")
-        if self.fig.legends:
-            self.fig.legends[0].remove()
-        if handles:
-            self.fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=7, frameon=False,
-                            bbox_to_anchor=(0.5, 0.0))
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            ]
+        for fig, handles, ncols in ((self.figs[0], loss_handles, 3), (self.figs[1], acc_handles, 1)):
+            if fig.legends:
+                fig.legends[0].remove()
+            if handles:
+                fig.legend(handles=handles, loc="lower center", ncols=ncols, fontsize=size, frameon=False,
+                           bbox_to_anchor=(0.55, 0.0), handlelength=1.5, columnspacing=1.0)
+        for canvas in self.canvases:
+            canvas.draw()
+        self._backgrounds = [canvas.copy_from_bbox(fig.bbox) for canvas, fig in zip(self.canvases, self.figs)]
 
     def _current_artists(self, run):
         """Return the current run's lines, marks and labels, ready to be drawn by hand."""
         colour = f"C{(run.number - 1) % 10}"
-        loss, acc = self.ax_loss, self.ax_acc
+        loss, acc, h = self.ax_loss, self.ax_acc, run.history
         artists = [
             _loose(Line2D(run.trace_t, run.trace_loss, color=colour, lw=1.5), loss),
             _loose(Line2D(run.live_t, 100 * np.asarray(run.live_acc), color=colour, lw=1, ls="--"), acc),
-            _loose(Line2D(run.eval_t, 100 * np.asarray(run.val_acc), color=colour, marker="o", ms=4), acc),
-            _loose(Line2D(run.eval_t, 100 * np.asarray(run.train_acc), color=colour, marker="o", ms=4,
+            _loose(Line2D(h.step, 100 * np.asarray(h.test_acc), color=colour, marker="o", ms=4), acc),
+            _loose(Line2D(h.step, 100 * np.asarray(h.train_acc), color=colour, marker="o", ms=4,
                           mfc="white", ls="none"), acc),
         ]
         for t, text in run.marks:                      # a new learning rate, a Continue
             for ax in (loss, acc):
                 artists.append(_loose(Line2D([t, t], [0, 1], color="grey", lw=0.8, ls="--"), ax,
                                       ax.get_xaxis_transform()))
-            artists.append(_loose(Text(t, 0.97, " " + text, fontsize=7, color="dimgrey", va="top"), acc,
-                                  acc.get_xaxis_transform()))
+            artists.append(_loose(Text(t, 0.03, " " + text, fontsize=self.FONT_PT, color="black",
+                                       va="bottom", rotation=90), loss, loss.get_xaxis_transform()))
         if run.ended == "diverged" and run.trace_t:    # where the loss blew up
             y = min(run.trace_loss[-1], loss.get_ylim()[1]) if np.isfinite(run.trace_loss[-1]) else loss.get_ylim()[1]
             artists.append(_loose(Line2D([run.trace_t[-1]], [y], color="red", marker="x", ms=9, mew=2), loss))
@@ -371,15 +390,3 @@ def _loose(artist, ax, transform=None):
     artist.set_transform(transform or ax.transData)
     artist.set_clip_path(ax.patch)
     return artist
-
-
-def _wrap(text, width):
-    """Break ``text`` at ", " so that no line is longer than about ``width`` characters."""
-    lines, line = [], ""
-    for part in text.split(", "):
-        if line and len(line) + len(part) + 2 > width:
-            lines.append(line + ",")
-            line = part
-        else:
-            line = f"{line}, {part}" if line else part
-    return "\n".join(lines + [line])

@@ -1,16 +1,20 @@
 """What the slider panel remembers of each run: its settings, its curves and how it ended.
 
-A ``Run`` is plain data, filled in by the panel while it trains: the settings it started
-with, the live points of its curves, the full evaluations of ``train``'s ``History``, the
-learning-rate changes and continuations (marks on the curves), its training time and how
-it ended. ``panel.runs`` lists them, oldest first; ``table_html`` shows them side by side,
-naming only the settings in which they differ; ``where``, ``warning`` and ``ending`` say in
-words where a run is, what looks wrong with it, and how it ended.
+A ``Run`` is plain data, filled in by the panel's training side while it trains: the
+settings it started with, the live points of its curves, its ``History`` (``train``'s full
+evaluations, one History for a run and the Continues that extend it), the learning-rate
+changes and continuations (marks on the curves), its training time and how it ended.
+``panel.runs`` lists them, oldest first; ``table_html`` shows them side by side, naming
+only the settings in which they differ; ``where``, ``warning`` and ``ending`` say in words
+where a run is, what looks wrong with it, and how it ended (``merged`` joins the parts of
+a continued run into one History).
 """
 from dataclasses import dataclass, field
 import html
 
 import numpy as np
+
+from .train import History
 
 # How each setting reads in a label or a table cell, e.g. "η = 0.5", "batch 10".
 FORMATS = {
@@ -21,8 +25,10 @@ FORMATS = {
 }
 NAMES = {"mse": "MSE", "cross_entropy": "cross-entropy", "relu": "ReLU", "normal": "N(0, 1)",
          "small": "0.01·N(0, 1)", "lecun": "LeCun", "he": "He"}
-ENDINGS = {"running": "running", "paused": "paused", "done": "done", "stopped": "stopped",
-           "interrupted": "interrupted", "diverged": "diverged", "reset": "reset", "error": "error"}
+# How each way a run can be (or end) reads in the table of runs.
+ENDINGS = {"running": "running", "paused": "paused", "waiting": "paused: no view", "done": "done",
+           "stopped": "stopped", "interrupted": "interrupted", "diverged": "diverged",
+           "replaced": "stopped by a new panel", "reset": "reset", "error": "error"}
 
 
 def describe(name, value):
@@ -41,11 +47,13 @@ class Run:
     trace_t, trace_loss: the live loss curve: at t (in units, e.g. 1.5 = half way through
         epoch 2), the mean loss of the mini-batches since the point before.
     live_t, live_acc: accuracy on a fixed sample of the validation (or test) images, live.
-    eval_t, eval_loss, train_acc, val_acc: the full evaluations, one per epoch (or every
-        few iterations), as ``train``'s History records them.
+    history: the full evaluations, one per epoch (or every few iterations): ``train``'s
+        ``History``, its steps counted from the run's start (a Continue's are added on).
     marks: (t, text) events drawn on the curves: learning-rate changes, continuations.
-    seconds: training time, pauses left out; ended: "running", "paused", "done",
-        "stopped", "interrupted", "diverged", "reset" or "error"; message: why, in words.
+    seconds: training time, pauses left out; ended: "running", "paused", "waiting" (paused
+        because no view of the panel was seen), or how it ended: "done", "stopped",
+        "interrupted", "diverged", "replaced" (a new panel took over), "reset" or "error";
+        message: why, in words.
     """
 
     number: int
@@ -57,10 +65,7 @@ class Run:
     trace_loss: list = field(default_factory=list)
     live_t: list = field(default_factory=list)
     live_acc: list = field(default_factory=list)
-    eval_t: list = field(default_factory=list)
-    eval_loss: list = field(default_factory=list)
-    train_acc: list = field(default_factory=list)
-    val_acc: list = field(default_factory=list)
+    history: History = field(default_factory=History)
     marks: list = field(default_factory=list)
     seconds: float = 0.0
     ended: str = "running"
@@ -69,17 +74,32 @@ class Run:
     @property
     def final_acc(self):
         """The accuracy of the last full evaluation, or None before the first."""
-        return self.val_acc[-1] if self.val_acc else None
+        return self.history.test_acc[-1] if self.history.test_acc else None
 
     @property
     def best_acc(self):
         """The best accuracy of any full evaluation, or None before the first."""
-        return max(self.val_acc) if self.val_acc else None
+        return max(self.history.test_acc) if self.history.test_acc else None
 
     def label(self, names):
         """Return "run 3: η = 0.5, batch 10" naming the settings ``names`` (or just "run 3")."""
         parts = ", ".join(describe(n, self.settings[n]) for n in names if n in self.settings)
         return f"run {self.number}" + (f": {parts}" if parts else "")
+
+
+def merged(parts, unit):
+    """Return one History for the parts of a run: ``[(offset, History), ...]``, each part's
+    steps counted from ``offset`` (where it began, in epochs or iterations of the run)."""
+    out = History(unit=unit)
+    for offset, h in parts:
+        out.step += [offset + s if offset else s for s in h.step]
+        out.loss += h.loss
+        out.train_acc += h.train_acc
+        out.test_acc += h.test_acc
+        out.seconds += h.seconds
+        out.train_seconds += h.train_seconds
+        out.stopped, out.message = h.stopped, h.message
+    return out
 
 
 def where(run, t):
@@ -110,28 +130,50 @@ def warning(run, t, predicted, labels):
                 "onto one class, no better than always guessing one digit.")
     if t >= 0.25 * run.planned and accuracy < 0.15:
         return (f"After {t:.3g} of {run.planned:g} {run.unit}s the network is still near chance "
-                f"({100 * accuracy:.0f} %): it is not learning. Try another learning rate or a "
+                f"({100 * accuracy:.1f} %): it is not learning. Try another learning rate or a "
                 "smaller initial scale.")
     return ""
 
 
-def ending(run, t, diverged=""):
+def loss_text(loss):
+    """Return how a loss reads everywhere in the panel, e.g. "0.0931" or "inf"."""
+    return f"{loss:.4g}"
+
+
+def ending(run, t, first_loss=None, loss=None, lr=None, unscaled=False, hint=""):
     """Say in plain words how ``run`` ended after ``t`` units ("" if it simply finished).
 
-    diverged: the training loop's message, which says why, for a run that diverged.
+    For a run that diverged: first_loss, loss: the training loss at its start and at its
+    end, as the panel's readout shows them; lr: the learning rate then; unscaled: whether
+    the inputs were raw pixels (0..255); hint: the training loop's own message, which
+    tells an output stuck for every input from a loss that grew.
     """
-    if run.ended == "diverged":
-        return "The run diverged. " + diverged + " The curves stop where it happened."
-    if run.ended not in ("stopped", "interrupted"):
-        return ""
-    how = "Stopped" if run.ended == "stopped" else "Kernel > Interrupt stopped the run"
     _, k, part = where(run, t)
     if part:
         at = f"during {run.unit} {k}, after {part:,} of its {run.steps_per_unit:,} mini-batches"
     else:
         at = f"after {run.unit} {k}" if k else f"before its first {run.unit}"
-    return (f"{how} {at}. The curves show the run up to there; the network keeps what it "
-            "learned, and Continue trains it further.")
+    if run.ended == "diverged":
+        if loss is None or not np.isfinite(loss):
+            cause = "the training loss became inf or NaN"
+        elif "same output" in hint or first_loss is None or loss <= first_loss:
+            cause = "every input now gets the same output: the weights grew so large that learning stopped"
+        else:
+            cause = f"the training loss grew from {loss_text(first_loss)} to {loss_text(loss)}"
+        return (f"The run diverged {at}: {cause}. η = {lr:g} is probably too large: try one 3 to 10 "
+                "times smaller" + (", or inputs scaled to 0..1" if unscaled else "") + ". The network "
+                "is back to its weights of the last full evaluation (or the start); the curves stop "
+                "where it happened.")
+    keeps = ("The curves show the run up to there; the network keeps what it learned, and "
+             "Continue trains it further.")
+    if run.ended == "stopped":
+        return f"Stopped {at}. {keeps}"
+    if run.ended == "interrupted":
+        return f"Kernel > Interrupt stopped the run {at}. {keeps}"
+    if run.ended == "replaced":
+        return (f"A new panel was made in this kernel (a panel's cell ran), and a kernel trains one "
+                f"panel's run at a time: this run was stopped {at}. {keeps}")
+    return ""
 
 
 def duration(seconds):
@@ -168,7 +210,10 @@ def table_html(runs, names, evaluated_on="validation"):
                  ENDINGS.get(r.ended, r.ended) + (f" ({changes})" if changes else "")]
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+    # A narrow window scrolls the table sideways rather than cutting it off; a cell never
+    # breaks inside (an "η = 3" read one word a line).
     style = ("<style>.panel-runs-table td, .panel-runs-table th {padding: 0 6px; text-align: left; "
-             "line-height: 1.5}</style>")
-    return (f"{style}<table class='panel-runs-table' style='border-collapse:collapse;font-size:12px'>"
-            f"{header}{''.join(rows)}</table>")
+             "line-height: 1.5; white-space: nowrap}</style>")
+    return (f"{style}<div class='panel-runs-scroll' style='overflow-x:auto;max-width:100%' tabindex='0' "
+            f"role='region' aria-label='table of runs'><table class='panel-runs-table' "
+            f"style='border-collapse:collapse;font-size:12px'>{header}{''.join(rows)}</table></div>")

@@ -35,10 +35,16 @@ def test_an_empty_pad_asks_for_a_digit(untrained):
     assert p.probs == [0.0] * 10 and p.preview == [0] * 784 and p.image() is None
 
 
-def test_a_nearly_empty_pad_asks_for_a_digit_too(untrained):
+def test_a_drawing_too_small_to_read_is_told_from_an_empty_pad(untrained):
+    """A small digit in a corner got "draw a digit", as if nothing were drawn."""
     p = pad.DrawingPad(untrained)
     p.strokes = [[150, 150]]                                       # one click: a dot
-    assert p.message == "draw a digit" and p.prediction == -1
+    assert p.message == "too small to read: draw the digit larger, across most of the pad"
+    assert p.prediction == -1 and p.image() is None
+    p.strokes = [[250, 240, 262, 240, 250, 255, 262, 255]]         # a tiny 2 in the corner
+    assert p.message.startswith("too small to read") and p.prediction == -1
+    p.strokes = []
+    assert p.message == "draw a digit"
     p.strokes = [[150, 150, 170, 150]]                             # a short dash: still too small
     assert p.prediction == -1
     p.strokes = [[150, 100, 150, 200]]

@@ -110,7 +110,7 @@ def test_the_live_loss_axis_only_widens_by_powers_of_ten():
     from helpers.plots import LiveCurves
 
     def run(*losses):
-        return SimpleNamespace(trace_loss=list(losses), eval_loss=[])
+        return SimpleNamespace(trace_loss=list(losses), history=SimpleNamespace(loss=[]))
 
     assert LiveCurves._loss_range([]) == (1e-2, 10.0)
     assert LiveCurves._loss_range([run(0.5, 0.09, 0.05)]) == (1e-2, 10.0)

@@ -21,7 +21,7 @@ def test_a_label_names_the_settings_asked_for_in_words():
 
 def test_the_table_shows_only_the_settings_that_differ():
     a, b = run(1), run(2, lr=0.5)
-    a.val_acc, a.ended, a.seconds = [0.91, 0.93, 0.925], "done", 12.34
+    a.history.test_acc, a.ended, a.seconds = [0.91, 0.93, 0.925], "done", 12.34
     b.ended, b.marks = "stopped", [(1.5, "η = 0.1")]
     assert runs.differing([a, b], ["hidden", "lr", "batch_size"]) == ["lr"]
     table = runs.table_html([a, b], ["hidden", "lr", "batch_size"])
@@ -49,9 +49,18 @@ def test_a_stopped_run_says_where_in_plain_words():
                                     "Continue trains it further.")
     r.ended = "interrupted"
     assert runs.ending(r, 2.0).startswith("Kernel > Interrupt stopped the run after epoch 2.")
+    r.ended = "replaced"
+    assert runs.ending(r, 2.0).startswith("A new panel was made in this kernel (a panel's cell ran), and a "
+                                          "kernel trains one panel's run at a time: this run was stopped after epoch 2.")
     r.ended = "diverged"
-    assert runs.ending(r, 1.0, "Training stopped in epoch 1: the loss became inf or NaN.") == \
-        "The run diverged. Training stopped in epoch 1: the loss became inf or NaN. The curves stop where it happened."
+    assert runs.ending(r, 1.0, 2.31, 56.2201, 3.0) == (
+        "The run diverged after epoch 1: the training loss grew from 2.31 to 56.22. η = 3 is probably too large: "
+        "try one 3 to 10 times smaller. The network is back to its weights of the last full evaluation "
+        "(or the start); the curves stop where it happened.")
+    assert "the training loss became inf or NaN" in runs.ending(r, 1.0, 2.31, float("inf"), 3.0)
+    stuck = runs.ending(r, 0.5, 2.31, 2.2, 100.0, unscaled=True, hint="every input now gives the same output")
+    assert "every input now gets the same output" in stuck and "inputs scaled to 0..1" in stuck
+    assert "saturated" not in stuck                  # a ReLU network has no slope to saturate
     r.ended = "done"
     assert runs.ending(r, 3.0) == ""
 
@@ -64,8 +73,20 @@ def test_warnings_for_one_class_and_for_chance():
     assert "answers “7” for 95% of the images: it has collapsed onto one class" in runs.warning(r, 0.5, sevens, labels)
     guessing = (labels + 1) % 10                                 # every answer wrong, no class favoured
     assert runs.warning(r, 0.5, guessing, labels) == ""          # too early to say
-    assert "After 1 of 4 epochs the network is still near chance (0 %)" in runs.warning(r, 1.0, guessing, labels)
+    assert "After 1 of 4 epochs the network is still near chance (0.0 %)" in runs.warning(r, 1.0, guessing, labels)
     assert runs.warning(r, 1.0, labels, labels) == ""
+
+
+def test_the_parts_of_a_continued_run_make_one_history():
+    first, second = runs.History(step=[1, 2], loss=[0.5, 0.4], test_acc=[0.8, 0.85]), \
+        runs.History(step=[1], loss=[0.3], test_acc=[0.9], stopped="stopped")
+    h = runs.merged([(0, first), (2.5, second)], "epoch")
+    assert h.step == [1, 2, 3.5] and h.test_acc == [0.8, 0.85, 0.9] and h.stopped == "stopped"
+
+
+def test_a_narrow_table_scrolls_and_never_breaks_a_cell():
+    table = runs.table_html([run(1), run(2, lr=0.5)], ["lr"])
+    assert "overflow-x:auto" in table and "white-space: nowrap" in table
 
 
 def test_durations_read_as_a_person_would_say_them():

@@ -44,6 +44,6 @@ def test_notebook_runs_in_jupyterlab(name, open_notebook, screenshots):
             panel = panels.nth(k)
             assert panel.locator(".noUi-handle, select").count() >= 1, f"{name}: panel {k + 1} has no controls"
             assert panel.locator(".panel-train").is_enabled()
-            assert panel.locator(".panel-plot").is_visible()
+            assert panel.locator(".panel-loss").is_visible() and panel.locator(".panel-accuracy").is_visible()
         panels.first.scroll_into_view_if_needed()
         panels.first.screenshot(path=str(screenshots / f"{stem}-panel.png"))

@@ -106,7 +106,7 @@ def click(panel, name):
 
 
 def plot(panel):
-    return panel.locator(".panel-plot").get_attribute("src")
+    return panel.locator(".panel-loss").get_attribute("src")
 
 
 def long_run(panel):
@@ -133,7 +133,7 @@ def test_slider_then_train_changes_the_readout_and_the_plot(panel, screenshots):
     wait_for_readout(panel, r"\bdone after\b", timeout=60)
     after = readout(panel)
     assert re.search(r"^run 1 · epoch 3 of 3 done\b", after), after
-    accuracy = re.search(r"validation (\d+\.\d\d) %", after)
+    accuracy = re.search(r"validation (\d+\.\d) % \(all 10,000 images\)", after)
     assert accuracy and 10 < float(accuracy[1]) <= 100, after
     assert plot(panel) != plot_before, "the plot did not change"
     expect(panel.locator(".panel-runs")).to_contain_text("done")
@@ -153,6 +153,13 @@ def test_two_runs_with_different_learning_rates_are_overlaid_and_tabled(panel, s
     state = kernel_state(panel)
     assert state["runs"] == [[1, "done", 3.0], [2, "done", 0.5]] and state["alive"] == 0
     panel.screenshot(path=str(screenshots / "panel-3-two-runs.png"))
+    # The README's opening picture: the panel after two runs, down to its curves.
+    panel.evaluate("el => el.scrollIntoView()")
+    panel.page.wait_for_timeout(300)
+    top, curves = panel.bounding_box(), panel.locator(".panel-curves").bounding_box()
+    panel.page.screenshot(path=str(screenshots / "readme-panel.png"), clip={
+        "x": top["x"] - 8, "y": top["y"] - 8, "width": top["width"] + 16,
+        "height": curves["y"] + curves["height"] - top["y"] + 16})
 
 
 def test_the_curves_move_during_the_first_epoch_of_a_long_run(panel):
@@ -196,8 +203,8 @@ def test_pause_step_resume_and_continue(panel, screenshots):
     wait_for_readout(panel, r"\bstopped\b", timeout=20)
     expect(panel.locator(".panel-message")).to_contain_text(re.compile(
         r"Stopped during epoch 1, after [\d,]+ of its 50,000 mini-batches"), timeout=10_000)
-    message = panel.locator(".panel-message span")
-    assert "rgb(68, 68, 68)" == message.evaluate("el => getComputedStyle(el).color"), "a Stop is no error"
+    message = panel.locator(".panel-message .panel-note")
+    assert "panel-alarm" not in message.get_attribute("class"), "a Stop is no error"
     set_slider(panel, "epochs", ["Home"], "1")
     click(panel, "continue")                    # the same network, one more epoch
     wait_for_readout(panel, r"^run 4 · epoch \d of [\d.]+ · mini-batch", timeout=30)
@@ -260,3 +267,136 @@ def test_the_panel_fits_a_1024x768_window_with_the_file_browser_open(panel, scre
     finally:
         page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()
         page.set_viewport_size(size)
+
+
+def newest(panel):
+    fresh = panel.page.locator(".training-panel").last
+    fresh.notebook = panel.notebook
+    return fresh
+
+
+def test_keyboard_only_with_names_values_and_locked_controls_out_of_reach(panel, screenshots):
+    """Case 5: unnamed sliders, η announced as an index, locked sliders in the Tab order, and an
+    arrow key on one moved the notebook's selection (or collapsed its section)."""
+    fresh, page = newest(panel), panel.page
+    handles = fresh.locator(".noUi-handle")
+    names = [h.get_attribute("aria-label") for h in handles.all()]
+    assert names == ["hidden units", "η (lr)", "batch size", "epochs", "train images", "init scale", "seed"], names
+    lr = fresh.locator(".panel-control-lr .noUi-handle")
+    assert lr.get_attribute("aria-valuetext") == "3"
+    lr.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(lr).to_have_attribute("aria-valuetext", "2")
+    page.keyboard.press("Tab")                            # the next slider, no readout between
+    assert page.evaluate("document.activeElement.closest('.panel-control-batch_size') !== null")
+    for _ in range(12):                                   # on to Train, with the keyboard only
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.panel-train') !== null"):
+            break
+    page.keyboard.press("Enter")
+    wait_for_readout(fresh, r"epoch 1 of 50 · mini-batch", timeout=30)
+    locked = fresh.locator(".panel-control-epochs .noUi-handle")
+    expect(locked).to_have_attribute("tabindex", "-1")
+    expect(locked).to_have_attribute("aria-disabled", "true")
+    lr.focus()
+    page.keyboard.press("Tab")                            # past every locked slider, to Pause
+    assert page.evaluate("document.activeElement.closest('.panel-pause') !== null")
+    active = page.evaluate("[...document.querySelectorAll('.jp-Notebook .jp-Cell')].findIndex("
+                           "c => c.classList.contains('jp-mod-active'))")
+    locked.focus()                                        # a locked slider, reached by a click
+    for key in ("ArrowLeft", "ArrowDown", "Home"):
+        page.keyboard.press(key)
+    assert page.evaluate("[...document.querySelectorAll('.jp-Notebook .jp-Cell')].findIndex("
+                         "c => c.classList.contains('jp-mod-active'))") == active, "the key reached the notebook"
+    assert fresh.locator(".panel-control-epochs .panel-value").inner_text().strip() == "50"
+    for name in ("loss", "accuracy"):
+        assert "run" in fresh.locator(f".panel-{name}").get_attribute("alt")
+    fresh.screenshot(path=str(screenshots / "panel-7-keyboard-only.png"))
+    fresh.locator(".panel-stop").focus()
+    page.keyboard.press("Enter")
+    wait_for_readout(fresh, r"\bstopped\b", timeout=20)
+
+
+def test_the_panel_reads_in_an_800x700_window_with_the_file_browser_open(panel, screenshots):
+    """Case 7: the table cut off with no scrollbar, 7 of 10 digits, curves' text unreadable."""
+    from helpers.plots import LiveCurves
+
+    page, fresh = panel.page, newest(panel)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 800, "height": 700})
+    try:
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()
+        expect(page.locator("#filebrowser")).to_be_visible()
+        fresh.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        right = fresh.bounding_box()["x"] + fresh.bounding_box()["width"]
+        table = fresh.locator(".panel-runs-scroll")
+        box = table.bounding_box()
+        assert box["x"] + box["width"] <= right + 1, (box, right)
+        assert table.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+        digits = fresh.locator(".panel-strip-row figure")
+        assert digits.count() == 10
+        for d in digits.all():
+            b = d.bounding_box()
+            assert b["x"] + b["width"] <= right + 1, "a digit of the strip is cut off"
+        for name in ("loss", "accuracy"):
+            img = fresh.locator(f".panel-{name}")
+            shown, natural = img.evaluate("el => [el.clientWidth, el.naturalWidth]")
+            assert LiveCurves.SMALLEST_TEXT_PX * shown / natural >= 9, (name, shown, natural)
+        fresh.locator(".panel-loss").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshots / "panel-8-800x700-with-file-browser.png"))
+    finally:
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()
+        page.set_viewport_size(size)
+
+
+CONTRAST = """(root) => {
+    const rgb = c => c.match(/[\\d.]+/g).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const background = el => { for (let e = el; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor, v = rgb(c);
+        if (v.length < 4 || v[3] > 0.5) return c; } return 'rgb(255, 255, 255)'; };
+    const found = [], walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode, el = node.parentElement;
+        if (!node.textContent.trim() || !el.getClientRects().length || el.closest('button:disabled')) continue;
+        const fg = getComputedStyle(el).color, bg = background(el), a = lum(fg), b = lum(bg);
+        found.push({text: node.textContent.trim().slice(0, 30), fg, bg,
+                    ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
+    }
+    return found;
+}"""
+
+
+def set_theme(page, name):
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Settings$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Theme$")).hover()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{name}$")).click()
+    page.wait_for_function("(dark) => document.body.dataset.jpThemeLight === String(!dark)",
+                           arg=name.endswith("Dark"), timeout=30_000)
+    page.wait_for_timeout(1000)
+
+
+def test_every_text_of_the_panel_has_a_contrast_of_4_5_in_the_light_and_the_dark_theme(panel, screenshots):
+    """Case 6: in JupyterLab Dark the message was #444 on #111 (1.9:1), errors 2.8:1."""
+    page, fresh = panel.page, newest(panel)
+    expect(fresh.locator(".panel-message")).to_contain_text("Stopped")
+    measured = {}
+    try:
+        for theme in ("JupyterLab Light", "JupyterLab Dark"):
+            if theme.endswith("Dark"):
+                set_theme(page, theme)
+            texts = fresh.evaluate(CONTRAST)
+            assert len(texts) > 20, texts
+            worst = min(texts, key=lambda t: t["ratio"])
+            measured[theme] = round(worst["ratio"], 2)
+            print(f"\n{theme}: lowest contrast {worst['ratio']:.2f}:1 ({worst['text']!r}, {worst['fg']} on {worst['bg']})")
+            fresh.screenshot(path=str(screenshots / f"panel-9-{theme.split()[-1].lower()}-theme.png"))
+            low = [t for t in texts if t["ratio"] < 4.5]
+            assert not low, (theme, low)
+    finally:
+        (screenshots / "contrast.txt").write_text("".join(f"{k}: {v}:1\n" for k, v in measured.items()))
+        if page.evaluate("document.body.dataset.jpThemeLight") == "false":
+            set_theme(page, "JupyterLab Light")
