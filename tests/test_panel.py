@@ -579,13 +579,13 @@ def test_a_run_whose_view_is_gone_pauses_and_says_why_and_panel_run_never_waits(
 def test_a_paused_run_shows_paused_and_its_seconds_in_the_table_and_the_title_the_new_eta(data):
     """Defect: "running, 0.0 s" while paused; the title kept the old η."""
     panel = panel_of(data, lr=3.0)
-    panel.start(budget=200)
+    panel.start(budget=3000)                      # long enough to take a tenth of a second anywhere
     wait_for(lambda: paused(panel), what="the pause")
     row = re.findall(r"<td>(.*?)</td>", panel.view.table.value)
     assert row[-1] == "paused" and float(row[-2]) > 0
     panel.controls["lr"].value = 0.5
     panel.view.buttons["step"].click()
-    wait_for(lambda: panel.runner.last.done == 201 and paused(panel), what="one step")
+    wait_for(lambda: panel.runner.last.done == 3001 and paused(panel), what="one step")
     assert "η = 0.5 (from 3)" in text(panel.view.title.value)
     assert "η = 0.5" in panel.view.table.value
 
