@@ -70,6 +70,12 @@ def verdict(notebook, number, namespace):
         return RIGHT, "Right. " + ex.check(namespace)
     except Wrong as err:
         return WRONG, f"Not yet: {err}"
+    except KeyError as err:                       # a name of the lesson, not of the answer
+        return WRONG, (f"This check needs `{err.args[0]}`, which the notebook's cells above define: "
+                       "run them first (Run > Run All Above Selected Cell).")
+    except Exception as err:                      # an answer of a kind the check did not expect
+        return WRONG, (f"Not yet: checking your answer raised {type(err).__name__}: {err}. "
+                       f"Is each of {_listed(ex.names)} what the exercise asks for?")
 
 
 def exercises(notebook):
@@ -289,7 +295,7 @@ GATES = {"and": (2, lambda x: x[0] & x[1]), "or": (2, lambda x: x[0] | x[1]), "n
     "A perceptron outputs 1 when w · x + b > 0. With weights (1, 1), w · x counts the inputs that are 1: "
     "choose the bias so that the count must reach 2 (AND) or 1 (OR).",
     "With w = (1, 1), w · x is 0, 1 or 2. For AND the bias must make only 2 give a positive sum; for OR, 1 and 2. "
-    "For NOT, a negative weight: input 1 must give a negative sum, input 0 a positive one."])
+    "For NOT, input 0 must give a positive sum (so the bias is positive) and input 1 a sum of 0 or less."])
 def check_01_1(ns):
     """Exercise 01.1: perceptrons for AND, OR (two inputs) and NOT (one input); runs their truth tables."""
     for gate, (inputs, truth) in GATES.items():
@@ -539,8 +545,8 @@ def check_03_4(ns):
 @exercise("04", 1, ["scores", "p_shifted", "p_times_10"], hints=[
     "Choose a row of scores that differ, like np.array([[1.0, 2.0, 3.0]]), and compare softmax(scores) with "
     "softmax(scores + 100) and softmax(10 * scores).",
-    "p_shifted = softmax(scores + 100) should equal softmax(scores) (np.allclose); p_times_10 = softmax(10 * scores). "
-    "Write e^(s_k + c) = e^c e^(s_k) to see why."], points=[
+    "Add one number c to every score and compare the softmax with np.allclose; to see why it is the same, "
+    "write e^(s_k + c) = e^c e^(s_k). Then look at the largest probability after multiplying by 10."], points=[
     "Adding c to every score multiplies every e^(s_k) by e^c, which cancels between numerator and denominator.",
     "Multiplying by a number changes the differences between scores, and the softmax depends on them, so it changes.",
     "Multiplying by 10 makes the largest score take almost all the probability: the softmax becomes more confident, "
@@ -565,8 +571,8 @@ def check_04_1(ns):
 
 @exercise("04", 2, ["backward_all"], hints=[
     "The new term (lambda / 2) |b_l|^2 adds its derivative to the gradient of b_l, as (lambda / 2) |W_l|^2 adds lambda W_l to dW_l.",
-    "def backward_all(X, y, params, lam): take grads = backward(X, y, params, lam) and add lam * b to the bias "
-    "gradients (every second entry, grads[1::2]). Check it against gradcheck.numerical_gradient of the new loss."])
+    "backward_all can call backward and then change only the bias gradients, every second entry of its list. "
+    "Check it against gradcheck.numerical_gradient of the new loss, as section 5 does for backward."])
 def check_04_2(ns):
     """Exercise 04.2: backward_all(X, y, params, lam), the gradients with an L2 penalty on the biases too."""
     backward_all, lam = function(ns, "backward_all"), 0.1

@@ -94,6 +94,14 @@ def test_check_hint_and_points_print_for_the_notebook(monkeypatch, capsys):
     assert "points(1)" in capsys.readouterr().out
 
 
+def test_a_lesson_name_missing_or_an_odd_answer_raises_nothing():
+    status, message = judge(("00", 1), {"test_counts": np.zeros(10), "rarest": 0, "rarest_share": 0.1})
+    assert status == checks.WRONG and "needs `y_test`" in message and "run them first" in message
+    odd = Net([784, 10, 10], lambda X: 1 / 0)
+    status, message = judge(("03", 1), {"net10": odd, "x_test": 0, "y_test": 0})
+    assert status == checks.WRONG and "raised ZeroDivisionError" in message
+
+
 def test_unknown_notebooks_and_exercises_are_named():
     with pytest.raises(ValueError, match="no exercises for notebook '09'"):
         checks.exercises("09")
