@@ -2,9 +2,11 @@
 
 The first tests check the course's own notebooks: every exercise has a solution tagged
 `solution`, no tagged cell lies outside the Exercises section, and the edition made from
-them holds no solution line, keeps every other cell as it is, and leaves the teacher's files
-byte for byte as they were. The others run the tool on small notebooks written here,
-including one student edition executed top to bottom with nbclient.
+them holds no solution line, keeps every other cell as it is (the check cells with their
+outputs cleared, right under the answer cells), and leaves the teacher's files byte for byte
+as they were; the edition of notebook 00 runs with nbclient and each of its checks says "not
+answered yet". The others run the tool on small notebooks written here, including one student
+edition executed top to bottom with nbclient.
 """
 import hashlib
 import json
@@ -25,6 +27,11 @@ def load(path):
 
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
+
+
+def in_edition(cell):
+    """Return the cell as the edition keeps it: a check cell loses its outputs (the solution's check)."""
+    return dict(cell, outputs=[], execution_count=None) if student.is_check(cell) else cell
 
 
 def files(folder):
@@ -83,7 +90,7 @@ def test_the_student_notebook_holds_no_solution(edition, path):
     mine = load(edition[0] / path.name)
     nbformat.validate(nbformat.from_dict(mine))
     kept = [c for c in mine["cells"] if student.ANSWER_TAG not in tags(c)]
-    assert kept == [c for c in teacher["cells"] if "solution" not in tags(c)]  # the rest unchanged
+    assert kept == [in_edition(c) for c in teacher["cells"] if "solution" not in tags(c)]  # the rest unchanged
     assert mine["metadata"] == teacher["metadata"]
     untagged = {line.strip() for c in kept for line in student.source(c).splitlines()}
     solution = {line.strip() for c in teacher["cells"] if "solution" in tags(c)
@@ -103,6 +110,31 @@ def test_each_exercise_gets_an_empty_answer_cell(edition, path):
         assert any(f"exercise {n} goes below" in text for text in said), f"{path.name}: exercise {n}"
     code = [c for c in answers if c["cell_type"] == "code"]
     assert len(code) == len(said) and all(c["source"] == "" and c["outputs"] == [] for c in code)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_check_cell_sits_under_an_answer_cell_without_output(edition, path):
+    cells = load(edition[0] / path.name)["cells"]
+    checks = [i for i, c in enumerate(cells) if student.is_check(c)]
+    assert checks, f"{path.name} has no check cell"
+    for i in checks:
+        n = student.CHECK_CALL.match(student.source(cells[i]))[1]
+        assert cells[i]["outputs"] == [] and cells[i]["execution_count"] is None
+        assert student.ANSWER_TAG in tags(cells[i - 1]) and cells[i - 1]["cell_type"] == "code"
+        assert f"exercise {n} goes below" in student.source(cells[i - 2])
+        assert f"`check({n})`" in student.source(cells[i - 2])
+
+
+def test_the_checks_of_notebook_00_say_not_answered_yet_in_the_edition(edition):
+    """The real edition of notebook 00, run top to bottom: each check on its empty answer cell."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(edition[0] / "00_meet_mnist.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(edition[0])}}).execute()
+    ran = [c for c in nb.cells if c.cell_type == "code"]
+    assert not [o for c in ran for o in c.outputs if o.output_type == "error"]
+    said = ["".join(o.get("text", "") for o in c.outputs) for c in ran if student.is_check(c)]
+    assert len(said) == 3 and all(s.startswith("Exercise ") and "is not answered yet" in s for s in said), said
 
 
 # ------------------------------------------------------------------ small notebooks of our own
@@ -156,6 +188,24 @@ def interleaved():
         md("**Solution.**", S),
         code("y = 2 * y\nprint(y)", S),
         md("So it goes.", S),
+        md("[Contents](../README.md#the-notebooks)"),
+    ])
+
+
+def checked():
+    """A notebook in the style of 03-04 with a check cell after each solution."""
+    return notebook([
+        md("# 9. A lesson"),
+        code("import numpy as np\nx = np.arange(4)"),
+        md("## Exercises\n\n**1. Add (easy).** Add x up; call it `total`."),
+        code("def check(n):\n    print('right' if 'total' in globals() else 'not answered yet')"),
+        md("**Solution.**", S),
+        code("total = int(x.sum())", S),
+        code("check(1)", "check", output="right\n"),
+        md("**2. Double (medium).** Double x."),
+        md("**Solution.**", S),
+        code("y = 2 * x", S),
+        code("check(2)", "check", output="right\n"),
         md("[Contents](../README.md#the-notebooks)"),
     ])
 
@@ -217,6 +267,39 @@ def test_a_mistagged_notebook_is_refused_and_nothing_written(tmp_path, broken, s
     assert not (tmp_path / "student").exists()
 
 
+def test_check_cells_stay_under_the_answer_cells_with_no_output():
+    nb = checked()
+    out = student.student_notebook(nb)
+    kinds = [("answer" if student.ANSWER_TAG in tags(c) else c["id"]) for c in out["cells"]]
+    assert kinds == ["cell-0", "cell-1", "cell-2", "cell-3", "answer", "answer", "cell-6", "cell-7",
+                     "answer", "answer", "cell-10", "cell-11"]
+    for i in (6, 10):
+        assert out["cells"][i]["source"] == nb["cells"][i]["source"] and out["cells"][i]["outputs"] == []
+    assert "run the cell `check(1)` under it" in out["cells"][4]["source"]
+    assert nb["cells"][6]["outputs"]                      # the teacher's notebook keeps its output
+
+
+def retag(nb, i, *cell_tags, text=None):
+    nb["cells"][i]["metadata"] = {"tags": list(cell_tags)}
+    if text is not None:
+        nb["cells"][i]["source"] = text
+    return nb
+
+
+@pytest.mark.parametrize("broken, says", [
+    (lambda: retag(checked(), 6, "check", text="check(1)\nprint(total)"), "is not a code cell holding only check(N)"),
+    (lambda: retag(checked(), 10, "check", text="check(1)"), "runs check(1) but follows the solution of exercise 2"),
+    (lambda: retag(checked(), 3, "check", text="check(1)"), "cell 3 is tagged 'check' but does not follow a worked solution"),
+    (lambda: retag(checked(), 6, "check", S), "tagged both 'solution' and 'check'"),
+    (lambda: retag(checked(), 6), "cell 6 follows a solution but is not tagged"),
+], ids=["more-than-a-call", "wrong-number", "before-the-solution", "tagged-solution-too", "untagged"])
+def test_a_misplaced_check_cell_is_refused(broken, says):
+    found = student.problems(broken())
+    assert any(says in line for line in found), found
+    with pytest.raises(student.StudentEditionError, match=says.split(" ")[0]):
+        student.student_notebook(broken())
+
+
 def test_names_bound_and_read():
     bound, read = student.names("%matplotlib inline\nimport numpy.linalg as la, os.path\n"
                                 "def f(a, *b):\n    return a + c\nfor i in range(3): pass\n")
@@ -231,13 +314,16 @@ def test_the_edition_runs_top_to_bottom(tmp_path):
 
     src = tmp_path / "notebooks"
     write(src, "09_x.ipynb", interleaved())
-    [path] = student.write_student_edition(src, tmp_path / "student")
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
-    ran = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count for c in ran if c.source)
-    assert not [o for c in ran for o in c.outputs if o.output_type == "error"]
-    assert all(c.source == "" and c.outputs == [] for c in ran if student.ANSWER_TAG in tags(c))
+    write(src, "10_checked.ipynb", checked())
+    for path in student.write_student_edition(src, tmp_path / "student"):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+        ran = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in ran if c.source)
+        assert not [o for c in ran for o in c.outputs if o.output_type == "error"]
+        assert all(c.source == "" and c.outputs == [] for c in ran if student.ANSWER_TAG in tags(c))
+        said = [o.text for c in ran if student.is_check(c) for o in c.outputs]
+        assert said == (["not answered yet\n"] * 2 if "checked" in path.name else [])
 
     # The static check matters: a lesson cell that uses a solution's name fails in the edition.
     bad = interleaved()

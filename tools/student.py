@@ -8,9 +8,15 @@ cell. ``python3 tools/student.py`` (``make student``) writes ``notebooks/`` to `
 ``write_student_edition(src_dir, dst_dir)`` does it for any folder. The teacher's files are
 only read.
 
+A cell tagged ``check`` holds one call, ``check(N)``, which tells a learner whether their answer
+to exercise N is right (``helpers/checks.py``). In the teacher's notebook it sits right after
+the worked solution of exercise N, where its stored output says the solution is right; the
+edition keeps it right under the empty answer cell, its output cleared.
+
 Before writing anything, every notebook is checked (``problems``): the solutions are tagged
 (each exercise has one, none lies outside the "## Exercises" section, no untagged cell follows
-a solution but the closing navigation bar and the next exercise's statement) and no untagged
+a solution but a check cell, the closing navigation bar and the next exercise's statement), each
+check cell holds only ``check(N)`` and follows the solution of exercise N, and no untagged
 cell uses a name that only solution cells define, so that the edition runs top to bottom.
 An exercise's statement is a markdown line that starts with its bold number, ``**2.`` or
 ``2. **(Medium)**``.
@@ -24,6 +30,8 @@ import sys
 from pathlib import Path
 
 TAG = "solution"
+CHECK_TAG = "check"  # a cell with only check(N), kept in the edition under the answer to exercise N
+CHECK_CALL = re.compile(r"\A\s*check\(\s*(\d+)\s*\)\s*\Z")
 ANSWER_TAG = "answer"  # the cells the edition puts in place of a solution
 REPO = Path(__file__).resolve().parent.parent
 MARKER = ".student-edition"  # in a folder this module wrote, which it may therefore replace
@@ -34,6 +42,7 @@ SOLUTION_NUMBER = re.compile(r"\bSolution\s+(\d+)\b")
 ANSWER_TEXT = ("**Your solution to exercise {n} goes below.**\n"
                "Write it in the empty code cell, and add cells as you need them "
                "(a markdown cell for an explanation or a proof).")
+CHECK_TEXT = "\nThen run the cell `check({n})` under it to see whether your answer is right."
 
 
 class StudentEditionError(ValueError):
@@ -48,6 +57,32 @@ def source(cell):
 
 def is_solution(cell):
     return TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def is_check(cell):
+    return CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def check_problems(cells, start, runs):
+    """Return what is wrong with the check cells: each holds only check(N), right after N's solution."""
+    found, after = [], {stop: n for _, stop, n in runs}
+    for i, cell in enumerate(cells):
+        if not is_check(cell):
+            continue
+        call = CHECK_CALL.match(source(cell)) if cell["cell_type"] == "code" else None
+        if is_solution(cell):
+            found.append(f"cell {i} is tagged both {TAG!r} and {CHECK_TAG!r}: a check cell is kept in "
+                         f"the edition, so keep only {CHECK_TAG!r}")
+        elif not call:
+            found.append(f"cell {i} is tagged {CHECK_TAG!r} but is not a code cell holding only check(N): "
+                         "the edition keeps it, so nothing else may be in it")
+        elif start is None or i <= start or i not in after:
+            found.append(f"cell {i} is tagged {CHECK_TAG!r} but does not follow a worked solution: "
+                         "put it right after the solution of the exercise it checks")
+        elif int(call[1]) != after[i]:
+            found.append(f"cell {i} runs check({call[1]}) but follows the solution of exercise {after[i]}: "
+                         f"make it check({after[i]}) or move it")
+    return found
 
 
 def statement_numbers(cell):
@@ -150,12 +185,13 @@ def problems(nb):
                          "'Solution N' heading: which exercise does it solve?")
         elif n not in exercises:
             found.append(f"the solution at cell {a} is for exercise {n}, which has no statement")
+    found += check_problems(cells, start, runs)
     numbers = [r[2] for r in runs]
     if numbers != sorted(numbers, key=lambda n: (n is None, n)):
         found.append(f"the solutions come in the order {numbers}: keep each after its exercise")
     for i in range(start + 1, len(cells)):
         cell, last = cells[i], i == len(cells) - 1
-        if is_solution(cell):
+        if is_solution(cell) or is_check(cell):
             continue
         if SOLUTION_HEADING.match(source(cell)):
             found.append(f"cell {i} is a solution heading not tagged {TAG!r}: tag it")
@@ -168,10 +204,13 @@ def problems(nb):
     return found
 
 
-def answer_cells(n, k, with_ids):
-    """Return the two cells that replace the k-th run of solution cells (for exercise n)."""
+def answer_cells(n, k, with_ids, checked=False):
+    """Return the two cells that replace the k-th run of solution cells (for exercise n).
+
+    checked: a check cell follows, and the text says to run it.
+    """
     text = {"cell_type": "markdown", "metadata": {"tags": [ANSWER_TAG]},
-            "source": ANSWER_TEXT.format(n=n)}
+            "source": ANSWER_TEXT.format(n=n) + (CHECK_TEXT.format(n=n) if checked else "")}
     code = {"cell_type": "code", "execution_count": None, "metadata": {"tags": [ANSWER_TAG]},
             "outputs": [], "source": ""}
     if with_ids:
@@ -182,17 +221,19 @@ def answer_cells(n, k, with_ids):
 def student_notebook(nb):
     """Return a new notebook: ``nb`` with each run of solution cells replaced by answer cells.
 
-    ``nb`` is not changed. Every other cell is kept as it is, with its outputs.
+    ``nb`` is not changed. Every other cell is kept as it is, with its outputs, but for the
+    check cells, whose outputs (the check of the worked solution) are cleared.
     Raises StudentEditionError if ``problems(nb)`` finds any.
     """
     found = problems(nb)
     if found:
         raise StudentEditionError("; ".join(found))
-    cells = nb["cells"]
+    cells = [dict(c, outputs=[], execution_count=None) if is_check(c) else c for c in nb["cells"]]
     with_ids = (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5)
     out, done = [], 0
     for k, (start, stop, n) in enumerate(solution_runs(cells), 1):
-        out += cells[done:start] + answer_cells(n, k, with_ids)
+        checked = stop < len(cells) and is_check(cells[stop])
+        out += cells[done:start] + answer_cells(n, k, with_ids, checked)
         done = stop
     return dict(nb, cells=out + cells[done:])
 
