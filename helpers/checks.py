@@ -378,7 +378,7 @@ def check_01_4(ns):
     if not (np.allclose(W7, 7 * W1) and np.allclose(b7, 7 * b1)):
         raise Wrong("`W_eta7` is not 7 times `W_eta1`: start both runs from zero weights and bias, and give "
                     "each a generator made from the same seed (np.random.default_rng(SEED)), so they see the same batches.")
-    x_val, y_val = np.asarray(ns["x_val"]), np.asarray(ns["y_val"])
+    x_val, y_val = np.asarray(ns["x_val_raw"]), np.asarray(ns["y_val"])
     right = ((x_val @ W1 + b1 > 0)[:, 0] == (y_val == 0)).mean()
     if right < 0.93:
         raise Wrong(f"the perceptron in `W_eta1`, `b_eta1` answers 'is this a 0?' right for only {_percent(right)} "

@@ -193,7 +193,7 @@ def test_01_4_the_two_runs_differ_by_the_factor_eta():
     rng = np.random.default_rng(2)
     x_val, W1, b1 = rng.standard_normal((300, 784)), rng.standard_normal((784, 1)), np.array([0.3])
     y_val = np.where((x_val @ W1 + b1 > 0)[:, 0], 0, 1 + rng.integers(9, size=300))
-    ns = {"x_val": x_val, "y_val": y_val, "W_eta1": W1, "b_eta1": b1, "W_eta7": 7 * W1, "b_eta7": 7 * b1}
+    ns = {"x_val_raw": x_val, "y_val": y_val, "W_eta1": W1, "b_eta1": b1, "W_eta7": 7 * W1, "b_eta7": 7 * b1}
     assert "points(4)" in right(("01", 4), ns)
     wrong(("01", 4), dict(ns, W_eta7=W1, b_eta7=b1), "did you pass eta=7")
     wrong(("01", 4), dict(ns, W_eta7=7 * W1 + 1), "not 7 times `W_eta1`", "same seed")

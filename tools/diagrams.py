@@ -365,7 +365,7 @@ def half_adder_sigmoid():
     s, carry = svg.unit(430, 55), svg.unit(430, 175)
     for a, b in [(x1, n), (x2, n), (x1, p), (n, p), (x2, q), (n, q), (p, s), (q, s)]:
         svg.arrow(a, b, width=1)
-    svg.arrow(n, carry, width=1)
+    svg.arrow(n, carry, width=1, label="n, twice", where=0.82, offset=-9)
     svg.arrow(s, svg.point(530, 55), label="sum", offset=-8)
     svg.arrow(carry, svg.point(530, 175), label="carry", offset=-8)
     svg.label(280, 222, "every circle but the inputs: a sigmoid NAND, weights −2c, −2c, bias 3c", size=12,
