@@ -12,7 +12,9 @@ Modules, one responsibility each:
                    guard, and ``python -m helpers.train``
 - ``gradcheck``    centred finite differences and relative errors
 - ``plots``        digits, curves, confusion matrices
-- ``panel``        the slider panel used by the notebooks: its controls and pictures
+- ``panel``        ``TrainingPanel``, the slider panel the notebooks make: its settings and buttons
+- ``panel_state``  the panel's run in one state object, and the run control, the only code that changes it
+- ``panel_view``   the panel's widgets, drawn from that state (heartbeat, names, theme colours)
 - ``runner``       the panel's training in the background: pause, step, stop, interrupts
 - ``runs``         the panel's record of each run, and the table that compares them
 - ``digits``       your own digits: MNIST's preprocessing for any drawing; shift, rotate,
@@ -20,6 +22,7 @@ Modules, one responsibility each:
 - ``recipe``       notebook 05's network: its recipe and schedule, trained once and kept in data/
 - ``pad``          the drawing pad and the robustness sliders of notebook 05
 - ``progress``     a one-line text progress bar (downloads, long training runs)
+- ``checks``       the exercises' self-checks: ``check(N)``, ``hint(N)`` and ``points(N)``
 
 Conventions everywhere: a batch is a matrix of rows, ``X: (N, 784)``; weights are
 ``W: (n_in, n_out)`` and biases ``b: (n_out,)``; ``y`` holds integer labels ``(N,)`` and
